@@ -1,0 +1,4 @@
+//! Library side of the `openleash` command: the policy test runner, shared
+//! by the binary and the integration tests.
+
+pub mod suite;

@@ -1,0 +1,402 @@
+//! `openleash`: validate policies, decide actions, hash actions and run
+//! policy tests from a shell or CI job.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use openleash_cli::suite::{self, CaseStatus};
+use openleash_core::eval::RuleTrace;
+use openleash_core::json::{self, Value};
+use openleash_core::{
+    Action, Decision, DecisionResult, EvaluationOptions, Policy, PolicyStack, Timestamp,
+};
+
+const EXIT_HELP: &str = "\
+Exit codes:
+  0  success; for `authorize`, the result is ALLOW
+  1  invalid input: a policy or test file failed to load, a test failed, or
+     validation found problems
+  2  usage error or unreadable file
+  3  `authorize`: DENY (also when the action is invalid: the engine fails closed)
+  4  `authorize`: REQUIRE_APPROVAL
+  5  `authorize`: REQUIRE_STEP_UP
+  6  `authorize`: REQUIRE_DEPOSIT";
+
+/// Decide whether an AI agent may take an action, against OpenLeash policies.
+#[derive(Parser)]
+#[command(name = "openleash", version, after_help = EXIT_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check policy files and print every problem as `file:line:col: code: message`.
+    Validate {
+        /// Policy YAML files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Decide an action against one policy or a stack of layered policies and print the decision as JSON.
+    Authorize {
+        /// Policy YAML file; repeat to layer policies, most specific first.
+        #[arg(long = "policy", required = true)]
+        policies: Vec<PathBuf>,
+        /// Action request JSON file, or `-` for standard input.
+        action: PathBuf,
+        /// The current time as RFC 3339 (default: the system clock).
+        #[arg(long)]
+        now: Option<String>,
+        /// Proof TTL in seconds reported when the matched rule sets none.
+        #[arg(long, value_name = "SECONDS")]
+        default_proof_ttl: Option<f64>,
+        /// Print a readable explanation with the per-rule trace instead of JSON.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Print the RFC 8785 canonical JSON of an action and its SHA-256 action hash, one per line.
+    Hash {
+        /// Action request JSON file, or `-` for standard input.
+        action: PathBuf,
+        /// Hash any JSON value as given, without validating and normalizing it as an action.
+        #[arg(long)]
+        raw: bool,
+    },
+    /// Run policy test files and conformance corpus files; ends with `N passed, M failed`.
+    Test {
+        /// Test files (YAML or JSON).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Also list passing cases and deviations.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Validate { files } => validate(&files),
+        Command::Authorize {
+            policies,
+            action,
+            now,
+            default_proof_ttl,
+            explain,
+        } => authorize(
+            &policies,
+            &action,
+            now.as_deref(),
+            default_proof_ttl,
+            explain,
+        ),
+        Command::Hash { action, raw } => hash(&action, raw),
+        Command::Test { files, verbose } => test(&files, verbose),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            eprintln!("openleash: {}", failure.message);
+            ExitCode::from(failure.exit_code)
+        }
+    }
+}
+
+struct Failure {
+    message: String,
+    exit_code: u8,
+}
+
+fn usage(message: String) -> Failure {
+    Failure {
+        message,
+        exit_code: 2,
+    }
+}
+
+fn invalid(message: String) -> Failure {
+    Failure {
+        message,
+        exit_code: 1,
+    }
+}
+
+fn read_input(path: &Path) -> Result<String, Failure> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|error| usage(format!("cannot read standard input: {error}")))?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path)
+        .map_err(|error| usage(format!("cannot read {}: {error}", path.display())))
+}
+
+fn validate(files: &[PathBuf]) -> Result<u8, Failure> {
+    let mut all_valid = true;
+    for file in files {
+        let text = read_input(file)?;
+        match Policy::from_yaml(&text) {
+            Ok(policy) => {
+                for warning in policy.warnings() {
+                    println!(
+                        "{}:{}:{}: warning: {}: {}",
+                        file.display(),
+                        warning.line(),
+                        warning.column(),
+                        warning.code(),
+                        warning.message()
+                    );
+                }
+                println!(
+                    "{}: valid ({} rules)",
+                    file.display(),
+                    policy.rule_ids().count()
+                );
+            }
+            Err(error) => {
+                all_valid = false;
+                for diagnostic in error.diagnostics() {
+                    println!(
+                        "{}:{}:{}: {}: {}",
+                        file.display(),
+                        diagnostic.line(),
+                        diagnostic.column(),
+                        diagnostic.code(),
+                        diagnostic.message()
+                    );
+                }
+            }
+        }
+    }
+    Ok(if all_valid { 0 } else { 1 })
+}
+
+fn load_policy(path: &Path) -> Result<Policy, Failure> {
+    let text = read_input(path)?;
+    Policy::from_yaml(&text).map_err(|error| {
+        let lines: Vec<String> = error
+            .diagnostics()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{}:{}: {}: {}",
+                    path.display(),
+                    d.line(),
+                    d.column(),
+                    d.code(),
+                    d.message()
+                )
+            })
+            .collect();
+        invalid(format!("invalid policy\n{}", lines.join("\n")))
+    })
+}
+
+fn system_now() -> Result<Timestamp, Failure> {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|_| usage("the system clock is before 1970".to_owned()))?
+        .as_millis();
+    i64::try_from(millis)
+        .ok()
+        .and_then(Timestamp::from_unix_millis)
+        .ok_or_else(|| usage("the system clock is out of range".to_owned()))
+}
+
+/// Decision and obligation ids from the operating system's randomness.
+fn os_random(bytes: &mut [u8; 16]) {
+    if getrandom::fill(bytes).is_err() {
+        // Ids only need to be unique, not secret; fall back to the clock
+        // and a counter rather than fail the decision.
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let count = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        *bytes = (nanos ^ (u128::from(count) << 64)).to_be_bytes();
+    }
+}
+
+fn authorize(
+    policy_paths: &[PathBuf],
+    action_path: &Path,
+    now: Option<&str>,
+    default_proof_ttl: Option<f64>,
+    explain: bool,
+) -> Result<u8, Failure> {
+    let policies = policy_paths
+        .iter()
+        .map(|path| load_policy(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let now = match now {
+        Some(text) => {
+            Timestamp::parse_rfc3339(text).map_err(|error| usage(format!("--now: {error}")))?
+        }
+        None => system_now()?,
+    };
+    if let Some(ttl) = default_proof_ttl
+        && !(ttl.is_finite() && ttl > 0.0)
+    {
+        return Err(usage(format!(
+            "--default-proof-ttl must be a positive number of seconds, found {ttl}"
+        )));
+    }
+    let options = EvaluationOptions {
+        now,
+        default_proof_ttl_seconds: default_proof_ttl,
+    };
+    let text = read_input(action_path)?;
+    let mut ids = os_random;
+
+    // A single policy is evaluated on its own, as OpenLeash does; several
+    // are layered. Invalid actions still get a (DENY) decision.
+    let decision = match json::parse(&text) {
+        Err(error) => {
+            let stack = PolicyStack::new(policies);
+            let mut decision = stack.decide(Value::Null, &options, &mut ids);
+            decision.reason = format!("Denied: invalid action JSON: {error}");
+            if let Some(detail) = decision.error.as_mut() {
+                detail.code = error.code().to_owned();
+                detail.message = error.to_string();
+            }
+            decision
+        }
+        Ok(value) => match (policies.as_slice(), Action::from_value(value.clone())) {
+            ([policy], Ok(action)) => policy.evaluate(&action, &options, &mut ids),
+            (_, Ok(action)) => PolicyStack::new(policies).evaluate(&action, &options, &mut ids),
+            (_, Err(_)) => PolicyStack::new(policies).decide(value, &options, &mut ids),
+        },
+    };
+    if let Some(error) = &decision.error {
+        eprintln!("openleash: {}: {}", error.code, error.message);
+    }
+
+    if explain {
+        print!("{}", explain_decision(&decision));
+    } else {
+        let text =
+            serde_json::to_string_pretty(&decision).map_err(|error| usage(error.to_string()))?;
+        println!("{text}");
+    }
+    Ok(match decision.result {
+        DecisionResult::Allow => 0,
+        DecisionResult::Deny => 3,
+        DecisionResult::RequireApproval => 4,
+        DecisionResult::RequireStepUp => 5,
+        DecisionResult::RequireDeposit => 6,
+    })
+}
+
+fn explain_decision(decision: &Decision) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("result:   {}\n", decision.result));
+    out.push_str(&format!("reason:   {}\n", decision.reason));
+    if let Some(rule) = &decision.matched_rule_id {
+        out.push_str(&format!("rule:     {rule}\n"));
+    }
+    out.push_str(&format!(
+        "action:   {} (hash {})\n",
+        decision.action_id, decision.action_hash
+    ));
+    if decision.obligations.is_empty() {
+        out.push_str("obligations: none\n");
+    } else {
+        out.push_str("obligations:\n");
+        for obligation in &decision.obligations {
+            let details = serde_json::to_string(&obligation.details_json).unwrap_or_default();
+            out.push_str(&format!("  - {} {details}\n", obligation.kind));
+        }
+    }
+    let proof = match (decision.proof_required, decision.proof_ttl_seconds) {
+        (false, _) => "not required".to_owned(),
+        (true, Some(ttl)) => format!("required, TTL {ttl} s"),
+        (true, None) => "required, default TTL".to_owned(),
+    };
+    out.push_str(&format!("proof:    {proof}\n"));
+    out.push_str(&format!(
+        "trace ({} rules, in evaluation order):\n",
+        decision.trace.len()
+    ));
+    for (position, (rule_id, record)) in decision.trace.iter().enumerate() {
+        out.push_str(&format!(
+            "  {:>3}. {rule_id}: {}\n",
+            position + 1,
+            explain_rule(record)
+        ));
+    }
+    out
+}
+
+fn explain_rule(record: RuleTrace) -> String {
+    if !record.pattern_match {
+        return "action pattern does not match".to_owned();
+    }
+    match (
+        record.when_match,
+        record.constraints_match,
+        record.final_match,
+    ) {
+        (Some(false), _, _) => "pattern matches; `when` is false".to_owned(),
+        (_, Some(false), _) => "pattern and `when` match; constraints fail".to_owned(),
+        (_, _, true) => "MATCH".to_owned(),
+        _ => "no match".to_owned(),
+    }
+}
+
+fn hash(action_path: &Path, raw: bool) -> Result<u8, Failure> {
+    let text = read_input(action_path)?;
+    let (canonical, hash) = if raw {
+        let value =
+            json::parse(&text).map_err(|error| invalid(format!("invalid JSON: {error}")))?;
+        (json::canonical_json(&value), json::action_hash(&value))
+    } else {
+        let action = Action::from_json(&text).map_err(|error| invalid(error.to_string()))?;
+        (action.canonical_json(), action.hash().to_owned())
+    };
+    println!("{canonical}");
+    println!("{hash}");
+    Ok(0)
+}
+
+fn test(files: &[PathBuf], verbose: bool) -> Result<u8, Failure> {
+    let mut outcomes = Vec::new();
+    let mut unreadable = false;
+    for file in files {
+        match suite::run_file(file) {
+            Ok(file_outcomes) => {
+                for outcome in &file_outcomes {
+                    let label = format!("{}: {}", file.display(), outcome.id);
+                    match outcome.status {
+                        CaseStatus::Failed => println!("FAIL {label}: {}", outcome.detail),
+                        CaseStatus::PassedAsDeviation if verbose => {
+                            println!("ok   {label} (deviation: {})", outcome.detail)
+                        }
+                        CaseStatus::Skipped if verbose => {
+                            println!("skip {label}: {}", outcome.detail)
+                        }
+                        CaseStatus::Passed if verbose => println!("ok   {label}"),
+                        _ => {}
+                    }
+                }
+                outcomes.extend(file_outcomes);
+            }
+            Err(error) => {
+                unreadable = true;
+                println!("ERROR {error}");
+            }
+        }
+    }
+    let (passed, failed, skipped) = suite::count(&outcomes);
+    let failed = failed + usize::from(unreadable);
+    if skipped > 0 {
+        println!("{passed} passed, {failed} failed, {skipped} skipped");
+    } else {
+        println!("{passed} passed, {failed} failed");
+    }
+    Ok(if failed == 0 { 0 } else { 1 })
+}

@@ -1,0 +1,150 @@
+//! Evaluating one rule's `when`, constraints and requirements against an
+//! action.
+
+use std::borrow::Cow;
+
+use crate::action::Action;
+use crate::json::Value;
+use crate::policy::model::{AssuranceLevel, Constraints, Expr, PathSegment, Test};
+
+/// Resolves a `$.`-path against the normalized action. Only own keys of
+/// objects resolve, plus `length` on arrays (the element count, as in
+/// OpenLeash); keys on strings, numbers and other scalars are missing.
+pub(crate) fn resolve<'a>(root: &'a Value, path: &[PathSegment]) -> Option<Cow<'a, Value>> {
+    let mut current = root;
+    let mut segments = path.iter().peekable();
+    while let Some(segment) = segments.next() {
+        current = match (segment, current) {
+            (PathSegment::Key(key), Value::Object(map)) => map.get(key)?,
+            (PathSegment::Key(key), Value::Array(items)) if key == "length" => {
+                // Element counts are far below 2^53, so the conversion is exact.
+                #[allow(clippy::cast_precision_loss)]
+                let length = Value::Number(items.len() as f64);
+                return match segments.peek() {
+                    None => Some(Cow::Owned(length)),
+                    Some(_) => None,
+                };
+            }
+            (PathSegment::Index(position), Value::Array(items)) => items.get(*position)?,
+            _ => return None,
+        };
+    }
+    Some(Cow::Borrowed(current))
+}
+
+/// Evaluates a `when` expression. Recursion depth is bounded by the YAML
+/// loader's depth limit.
+pub(crate) fn evaluate_expr(expr: &Expr, action: &Value) -> bool {
+    match expr {
+        Expr::All(children) => children.iter().all(|child| evaluate_expr(child, action)),
+        Expr::Any(children) => children.iter().any(|child| evaluate_expr(child, action)),
+        Expr::Not(inner) => !evaluate_expr(inner, action),
+        Expr::Match { path, test } => evaluate_test(test, resolve(action, path).as_deref()),
+    }
+}
+
+fn evaluate_test(test: &Test, actual: Option<&Value>) -> bool {
+    match test {
+        Test::Exists => actual.is_some_and(|value| !value.is_null()),
+        Test::Eq(expected) => actual.is_some_and(|value| expected.equals(value)),
+        Test::Neq(expected) => !actual.is_some_and(|value| expected.equals(value)),
+        Test::In(list) => actual.is_some_and(|value| list.iter().any(|item| item.equals(value))),
+        Test::Nin(list) => !actual.is_some_and(|value| list.iter().any(|item| item.equals(value))),
+        Test::Lt(bound) => number(actual).is_some_and(|n| n < *bound),
+        Test::Lte(bound) => number(actual).is_some_and(|n| n <= *bound),
+        Test::Gt(bound) => number(actual).is_some_and(|n| n > *bound),
+        Test::Gte(bound) => number(actual).is_some_and(|n| n >= *bound),
+        Test::Regex(regex) => actual
+            .and_then(Value::as_str)
+            .is_some_and(|text| regex.is_match(text)),
+    }
+}
+
+fn number(actual: Option<&Value>) -> Option<f64> {
+    actual.and_then(Value::as_f64)
+}
+
+/// Where a domain constraint finds the domain.
+enum Domain<'a> {
+    Found(&'a str),
+    Missing,
+    /// The payload field is present with a type other than string or null.
+    Malformed,
+}
+
+/// Reads `payload.<field>`, falling back to `relying_party.domain` when the
+/// field is missing or null. A present non-string field does not fall back:
+/// it is malformed, and every domain constraint then fails.
+fn domain<'a>(action: &'a Action, field: &str) -> Domain<'a> {
+    match action.payload().get(field) {
+        Some(Value::String(text)) => Domain::Found(text),
+        Some(Value::Null) | None => action
+            .relying_party_domain()
+            .map_or(Domain::Missing, Domain::Found),
+        Some(_) => Domain::Malformed,
+    }
+}
+
+fn listed(list: &[String], domain: &Domain<'_>) -> bool {
+    matches!(domain, Domain::Found(found) if list.iter().any(|item| item == found))
+}
+
+/// Evaluates a rule's constraints; all of them must pass.
+pub(crate) fn evaluate_constraints(constraints: &Constraints, action: &Action) -> bool {
+    let payload = action.payload();
+
+    if constraints.amount_min.is_some() || constraints.amount_max.is_some() {
+        let Some(amount) = payload.get("amount_minor").and_then(Value::as_f64) else {
+            return false;
+        };
+        if constraints.amount_min.is_some_and(|min| amount < min) {
+            return false;
+        }
+        if constraints.amount_max.is_some_and(|max| amount > max) {
+            return false;
+        }
+    }
+
+    if let Some(currencies) = &constraints.currency {
+        let Some(currency) = payload.get("currency").and_then(Value::as_str) else {
+            return false;
+        };
+        if !currencies.iter().any(|item| item == currency) {
+            return false;
+        }
+    }
+
+    if let Some(merchants) = &constraints.merchant_domain
+        && !listed(merchants, &domain(action, "merchant_domain"))
+    {
+        return false;
+    }
+
+    if let Some(allowed) = &constraints.allowed_domains
+        && !listed(allowed, &domain(action, "domain"))
+    {
+        return false;
+    }
+
+    if let Some(blocked) = &constraints.blocked_domains {
+        match domain(action, "domain") {
+            Domain::Malformed => return false,
+            found @ Domain::Found(_) if listed(blocked, &found) => return false,
+            _ => {}
+        }
+    }
+
+    true
+}
+
+/// The action's assurance level: `payload.assurance_level` when it is exactly
+/// LOW, SUBSTANTIAL or HIGH, and LOW otherwise (missing, another type, or an
+/// unknown name).
+pub(crate) fn assurance_level(action: &Action) -> AssuranceLevel {
+    action
+        .payload()
+        .get("assurance_level")
+        .and_then(Value::as_str)
+        .and_then(AssuranceLevel::parse)
+        .unwrap_or(AssuranceLevel::Low)
+}

@@ -1,0 +1,18 @@
+//! JSON values with JavaScript number semantics, a strict I-JSON parser and
+//! RFC 8785 canonical JSON.
+//!
+//! Every number is an IEEE-754 double, as in JavaScript and RFC 8785, so `1`
+//! and `1.0` are the same value. Unlike `JSON.parse`, the parser rejects
+//! numbers that a double cannot hold: an integer beyond 2^53 that would be
+//! rounded, or a literal that overflows to infinity or underflows to zero.
+//! That keeps the action hash bound to the exact action that was evaluated.
+
+mod canonical;
+mod number;
+mod parse;
+mod value;
+
+pub use canonical::{action_hash, canonical_json, sha256_hex};
+pub use number::{check_number_literal, format_number};
+pub use parse::{JsonError, JsonLimits, MAX_JSON_BYTES, MAX_JSON_DEPTH, parse, parse_with_limits};
+pub use value::{Map, Value};

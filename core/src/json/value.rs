@@ -1,0 +1,220 @@
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+/// A JSON value. Numbers are finite doubles; objects keep insertion order and
+/// hold no duplicate keys.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// INVARIANT: finite (no NaN or infinity), so `PartialEq` is an equivalence.
+    Number(f64),
+    String(String),
+    Array(Vec<Value>),
+    Object(Map),
+}
+
+/// A JSON object: entries in insertion order with unique keys.
+///
+/// Lookups scan the entries, which is faster than hashing for the handful of
+/// keys an action carries. The parser and [`Map::insert`] keep keys unique.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Map {
+    entries: Vec<(String, Value)>,
+}
+
+impl Map {
+    /// Creates an empty object.
+    pub fn new() -> Map {
+        Map::default()
+    }
+
+    /// Returns the value stored under `key`, if any.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.entries
+            .iter()
+            .find(|(candidate, _)| candidate == key)
+            .map(|(_, value)| value)
+    }
+
+    /// Returns true when `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Stores `value` under `key`, replacing and returning an earlier value.
+    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+        if let Some((_, slot)) = self
+            .entries
+            .iter_mut()
+            .find(|(candidate, _)| *candidate == key)
+        {
+            return Some(std::mem::replace(slot, value));
+        }
+        self.entries.push((key, value));
+        None
+    }
+
+    /// Removes `key` and returns its value, keeping the order of the rest.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let position = self
+            .entries
+            .iter()
+            .position(|(candidate, _)| candidate == key)?;
+        Some(self.entries.remove(position).1)
+    }
+
+    /// Appends an entry without checking for an existing key.
+    ///
+    /// INVARIANT: the caller has checked that `key` is not present.
+    pub(crate) fn push_unique(&mut self, key: String, value: Value) {
+        self.entries.push((key, value));
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Returns true when the object has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Iterates over the entries in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.entries.iter().map(|(key, value)| (key, value))
+    }
+}
+
+impl FromIterator<(String, Value)> for Map {
+    /// Builds an object; a later entry replaces an earlier one with the same key.
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Map {
+        let mut map = Map::new();
+        for (key, value) in iter {
+            map.insert(key, value);
+        }
+        map
+    }
+}
+
+impl Value {
+    /// Returns the string if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Returns the number if this is a number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(number) => Some(*number),
+            _ => None,
+        }
+    }
+
+    /// Returns the object if this is an object.
+    pub fn as_object(&self) -> Option<&Map> {
+        match self {
+            Value::Object(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// Returns the elements if this is an array.
+    pub fn as_array(&self) -> Option<&[Value]> {
+        match self {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// Returns true for `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// The JSON type name used in error messages: `null`, `boolean`,
+    /// `number`, `string`, `array` or `object`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(text: &str) -> Value {
+        Value::String(text.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(text: String) -> Value {
+        Value::String(text)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(flag: bool) -> Value {
+        Value::Bool(flag)
+    }
+}
+
+impl From<Map> for Value {
+    fn from(map: Map) -> Value {
+        Value::Object(map)
+    }
+}
+
+impl Serialize for Value {
+    /// Serializes in insertion order. Integral numbers within ±2^53 are
+    /// written as integers so `serde_json` prints `5`, not `5.0`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Null => serializer.serialize_unit(),
+            Value::Bool(flag) => serializer.serialize_bool(*flag),
+            Value::Number(number) => serialize_number(*number, serializer),
+            Value::String(text) => serializer.serialize_str(text),
+            Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Value::Object(map) => map.serialize(serializer),
+        }
+    }
+}
+
+impl Serialize for Map {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_map(Some(self.len()))?;
+        for (key, value) in self.iter() {
+            out.serialize_entry(key, value)?;
+        }
+        out.end()
+    }
+}
+
+/// Largest integer below which every integer is exactly representable.
+pub(crate) const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_992.0;
+
+fn serialize_number<S: Serializer>(number: f64, serializer: S) -> Result<S::Ok, S::Error> {
+    if number.fract() == 0.0 && number.abs() <= MAX_SAFE_INTEGER {
+        // INVARIANT: integral and within ±2^53, so the cast is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let integer = number as i64;
+        serializer.serialize_i64(integer)
+    } else {
+        serializer.serialize_f64(number)
+    }
+}

@@ -1,0 +1,139 @@
+//! Bindings: which policies apply to which agent, and in what order.
+
+use std::fmt;
+
+use crate::json::Value;
+
+/// Rank of a binding that sets none.
+pub const DEFAULT_RANK: f64 = 100.0;
+
+/// A policy bound to an owner's agents: one agent, one group, or all.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Binding {
+    /// The bound policy.
+    pub policy_id: String,
+    /// The agent this binding is for, or `None` for no specific agent.
+    pub applies_to_agent_principal_id: Option<String>,
+    /// The group this binding is for, or `None` for no group.
+    pub applies_to_group_id: Option<String>,
+    /// Order within a tier, ascending; `None` counts as [`DEFAULT_RANK`].
+    pub rank: Option<f64>,
+}
+
+/// A binding record that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BindingError {
+    message: String,
+}
+
+impl BindingError {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        "BINDING_INVALID"
+    }
+
+    /// What was wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for BindingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid binding: {}", self.message)
+    }
+}
+
+impl std::error::Error for BindingError {}
+
+impl Binding {
+    /// Reads a binding record in OpenLeash's JSON shape. Other keys (such as
+    /// `owner_type`, `owner_id`) are ignored.
+    ///
+    /// `applies_to_agent_principal_id` is required (it may be null): a record
+    /// without it is rejected rather than silently applying to nobody.
+    /// `applies_to_group_id` may be absent, which means null.
+    pub fn from_value(value: &Value) -> Result<Binding, BindingError> {
+        let error = |message: String| BindingError { message };
+        let map = value.as_object().ok_or_else(|| {
+            error(format!(
+                "a binding must be an object, found {}",
+                value.type_name()
+            ))
+        })?;
+        let policy_id = map
+            .get("policy_id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| error("policy_id is required and must be a string".to_owned()))?
+            .to_owned();
+        let optional_string = |key: &str, required: bool| -> Result<Option<String>, BindingError> {
+            match map.get(key) {
+                None if required => Err(error(format!(
+                    "{key} is required for binding {policy_id:?}; use null for a binding that is not agent-specific"
+                ))),
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(text)) => Ok(Some(text.clone())),
+                Some(other) => Err(error(format!(
+                    "{key} must be a string or null, found {}",
+                    other.type_name()
+                ))),
+            }
+        };
+        let applies_to_agent_principal_id = optional_string("applies_to_agent_principal_id", true)?;
+        let applies_to_group_id = optional_string("applies_to_group_id", false)?;
+        let rank = match map.get("rank") {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(rank)) => Some(*rank),
+            Some(other) => {
+                return Err(error(format!(
+                    "rank must be a number, found {}",
+                    other.type_name()
+                )));
+            }
+        };
+        Ok(Binding {
+            policy_id,
+            applies_to_agent_principal_id,
+            applies_to_group_id,
+            rank,
+        })
+    }
+}
+
+/// Orders the bindings that apply to an agent into policy layers, most
+/// specific first: bindings for this agent, then for a group the agent is
+/// in, then owner-wide ones (neither agent nor group). Within a tier,
+/// ascending rank; equal ranks keep their input order.
+///
+/// A binding for another agent never applies, even when it also names a
+/// group this agent belongs to. A binding with an empty group id applies to
+/// nobody.
+pub fn order_bindings<'a>(
+    bindings: &'a [Binding],
+    agent_principal_id: &str,
+    group_ids: &[&str],
+) -> Vec<&'a Binding> {
+    let mut tiers: [Vec<&Binding>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for binding in bindings {
+        let tier = match (
+            &binding.applies_to_agent_principal_id,
+            &binding.applies_to_group_id,
+        ) {
+            (Some(agent), _) if agent == agent_principal_id => 0,
+            (Some(_), _) => continue,
+            (None, Some(group)) if !group.is_empty() && group_ids.contains(&group.as_str()) => 1,
+            (None, Some(_)) => continue,
+            (None, None) => 2,
+        };
+        if let Some(list) = tiers.get_mut(tier) {
+            list.push(binding);
+        }
+    }
+    let rank = |binding: &&Binding| binding.rank.unwrap_or(DEFAULT_RANK);
+    let mut ordered = Vec::new();
+    for mut tier in tiers {
+        tier.sort_by(|a, b| rank(a).total_cmp(&rank(b)));
+        ordered.extend(tier);
+    }
+    ordered
+}

@@ -1,0 +1,259 @@
+//! Policies: loading, validation, compilation and layering.
+
+mod binding;
+mod diagnostic;
+pub(crate) mod model;
+mod path;
+mod validate;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+pub use binding::{Binding, BindingError, order_bindings};
+pub use diagnostic::{Diagnostic, PolicyError};
+pub use model::{AssuranceLevel, DefaultEffect, Effect, ObligationType};
+pub use path::MAX_PATH_CHARS;
+pub use validate::{MAX_LIST_ITEMS, MAX_RULES};
+
+use crate::action::Action;
+use crate::eval::{
+    Decision, DecisionError, DecisionResult, EvaluationOptions, IdSource, RuleSet, Trace,
+};
+use crate::json::{Map, Value};
+use crate::yaml::{self, YamlLimits};
+
+/// A validated, compiled policy document: immutable, cheap to clone and safe
+/// to share between threads.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    inner: Arc<PolicyInner>,
+}
+
+#[derive(Debug)]
+struct PolicyInner {
+    rules: RuleSet,
+    document: Value,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Policy {
+    /// Parses and validates a YAML policy with the default [`YamlLimits`].
+    ///
+    /// Every problem in the document is reported in the error, each with a
+    /// stable code, the path and the YAML line and column.
+    pub fn from_yaml(text: &str) -> Result<Policy, PolicyError> {
+        Policy::from_yaml_with_limits(text, &YamlLimits::default())
+    }
+
+    /// Parses and validates a YAML policy with explicit size limits.
+    pub fn from_yaml_with_limits(text: &str, limits: &YamlLimits) -> Result<Policy, PolicyError> {
+        let root = yaml::parse(text, limits).map_err(|error| {
+            let mark = error.mark();
+            PolicyError::new(vec![Diagnostic::new(
+                error.code(),
+                error.message().to_owned(),
+                String::new(),
+                mark.line,
+                mark.column,
+            )])
+        })?;
+        let validated = validate::validate(&root).map_err(PolicyError::new)?;
+        Ok(Policy {
+            inner: Arc::new(PolicyInner {
+                rules: RuleSet::new(validated.rules, validated.default),
+                document: validated.document,
+                warnings: validated.warnings,
+            }),
+        })
+    }
+
+    /// The `default` of this document.
+    pub fn default_effect(&self) -> DefaultEffect {
+        self.inner.rules.default_effect()
+    }
+
+    /// Rule ids in document order.
+    pub fn rule_ids(&self) -> impl Iterator<Item = &str> {
+        self.inner.rules.rules().iter().map(|rule| rule.id.as_ref())
+    }
+
+    /// The document as parsed, as JSON (scalars resolved by YAML 1.2 rules,
+    /// or 1.1 rules under a `%YAML 1.1` directive).
+    pub fn document(&self) -> &Value {
+        &self.inner.document
+    }
+
+    /// Problems that do not stop the policy from loading, such as duplicate
+    /// rule ids.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.inner.warnings
+    }
+
+    /// Evaluates an action against this policy alone. A `passthrough`
+    /// default has no further layer to defer to, so it denies with the
+    /// reason `No rule matched; default policy: passthrough (no further
+    /// layer — denied)`. Never panics; fails closed to DENY.
+    pub fn evaluate(
+        &self,
+        action: &Action,
+        options: &EvaluationOptions,
+        ids: &mut dyn IdSource,
+    ) -> Decision {
+        evaluate_guarded(&self.inner.rules, action, options, ids)
+    }
+
+    /// Validates an action given as JSON and evaluates it; an invalid
+    /// action yields a DENY decision carrying the error. Never panics.
+    pub fn decide(
+        &self,
+        action: Value,
+        options: &EvaluationOptions,
+        ids: &mut dyn IdSource,
+    ) -> Decision {
+        decide_guarded(&self.inner.rules, action, options, ids)
+    }
+}
+
+/// Several policies applied together, most specific first.
+///
+/// Rules of all layers are concatenated in order, and the first match
+/// decides. The stack's default is the first layer default that is not
+/// `passthrough`, or `deny` when every layer passes through (also for an
+/// empty stack).
+#[derive(Clone, Debug)]
+pub struct PolicyStack {
+    rules: Arc<RuleSet>,
+    layers: Vec<Policy>,
+}
+
+impl PolicyStack {
+    /// Compiles the layers, most specific first, into one indexed rule list.
+    pub fn new(layers: impl IntoIterator<Item = Policy>) -> PolicyStack {
+        let layers: Vec<Policy> = layers.into_iter().collect();
+        let default = layers
+            .iter()
+            .map(Policy::default_effect)
+            .find(|effect| *effect != DefaultEffect::Passthrough)
+            .unwrap_or(DefaultEffect::Deny);
+        let rules = layers
+            .iter()
+            .flat_map(|layer| layer.inner.rules.rules().iter().cloned())
+            .collect();
+        PolicyStack {
+            rules: Arc::new(RuleSet::new(rules, default)),
+            layers,
+        }
+    }
+
+    /// The layers, most specific first.
+    pub fn layers(&self) -> &[Policy] {
+        &self.layers
+    }
+
+    /// The merged default.
+    pub fn default_effect(&self) -> DefaultEffect {
+        self.rules.default_effect()
+    }
+
+    /// The merged policy as JSON: `version` 1, the merged default and the
+    /// rules of all layers in order.
+    pub fn document(&self) -> Value {
+        let rules: Vec<Value> = self
+            .layers
+            .iter()
+            .filter_map(|layer| layer.document().as_object()?.get("rules")?.as_array())
+            .flat_map(|rules| rules.iter().cloned())
+            .collect();
+        let mut map = Map::new();
+        map.insert("version".to_owned(), Value::Number(1.0));
+        map.insert(
+            "default".to_owned(),
+            Value::String(self.default_effect().as_str().to_owned()),
+        );
+        map.insert("rules".to_owned(), Value::Array(rules));
+        Value::Object(map)
+    }
+
+    /// Evaluates an action against the stack. Never panics; fails closed to
+    /// DENY.
+    pub fn evaluate(
+        &self,
+        action: &Action,
+        options: &EvaluationOptions,
+        ids: &mut dyn IdSource,
+    ) -> Decision {
+        evaluate_guarded(&self.rules, action, options, ids)
+    }
+
+    /// Validates an action given as JSON and evaluates it; an invalid
+    /// action yields a DENY decision carrying the error. Never panics.
+    pub fn decide(
+        &self,
+        action: Value,
+        options: &EvaluationOptions,
+        ids: &mut dyn IdSource,
+    ) -> Decision {
+        decide_guarded(&self.rules, action, options, ids)
+    }
+}
+
+fn evaluate_guarded(
+    rules: &RuleSet,
+    action: &Action,
+    options: &EvaluationOptions,
+    ids: &mut dyn IdSource,
+) -> Decision {
+    // A panic here would be a bug in the engine; it must still deny. On
+    // targets built with `panic = "abort"` the process aborts instead.
+    match catch_unwind(AssertUnwindSafe(|| rules.evaluate(action, options, ids))) {
+        Ok(decision) => decision,
+        Err(_) => failed_closed(
+            action.action_id(),
+            action.hash(),
+            "INTERNAL_ERROR",
+            "evaluation failed unexpectedly".to_owned(),
+            options,
+            ids,
+        ),
+    }
+}
+
+fn decide_guarded(
+    rules: &RuleSet,
+    action: Value,
+    options: &EvaluationOptions,
+    ids: &mut dyn IdSource,
+) -> Decision {
+    match Action::from_value(action) {
+        Ok(action) => evaluate_guarded(rules, &action, options, ids),
+        Err(error) => failed_closed("", "", error.code(), error.to_string(), options, ids),
+    }
+}
+
+/// A DENY decision for input that could not be evaluated.
+pub(crate) fn failed_closed(
+    action_id: &str,
+    action_hash: &str,
+    code: &str,
+    message: String,
+    options: &EvaluationOptions,
+    ids: &mut dyn IdSource,
+) -> Decision {
+    Decision {
+        decision_id: ids.next_uuid(),
+        action_id: action_id.to_owned(),
+        action_hash: action_hash.to_owned(),
+        result: DecisionResult::Deny,
+        matched_rule_id: None,
+        reason: format!("Denied: {message}"),
+        obligations: Vec::new(),
+        proof_required: false,
+        proof_ttl_seconds: None,
+        decided_at: options.now,
+        trace: Trace::empty(),
+        error: Some(DecisionError {
+            code: code.to_owned(),
+            message,
+        }),
+    }
+}

@@ -1,0 +1,911 @@
+//! Turns a YAML tree into validated rules, collecting every problem.
+//!
+//! The checks are OpenLeash's v1 schema (required keys, types, enums, no
+//! unknown keys anywhere) plus the stricter rules this engine adds where the
+//! reference accepts a construct that can silently let an action through:
+//! see "Differences from OpenLeash" in the policy-language reference.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::json::{Map, Value};
+use crate::regex::JsRegex;
+use crate::yaml::{Mark, Node, NodeValue};
+
+use super::diagnostic::Diagnostic;
+use super::model::{
+    ActionPattern, AssuranceLevel, Constraints, DefaultEffect, Effect, Expr, ObligationSpec,
+    ObligationType, Rule, Scalar, Test,
+};
+use super::path::parse_path;
+
+/// Maximum number of rules in one policy document.
+pub const MAX_RULES: usize = 10_000;
+/// Maximum number of entries in one list of a policy (`in` values, `all`
+/// and `any` children, domain and currency lists, obligations).
+pub const MAX_LIST_ITEMS: usize = 10_000;
+
+/// The outcome of validating one document.
+pub(crate) struct Validated {
+    pub(crate) default: DefaultEffect,
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) document: Value,
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+/// Validates a parsed document. Returns the policy, or every diagnostic.
+pub(crate) fn validate(root: &Node) -> Result<Validated, Vec<Diagnostic>> {
+    let mut validator = Validator::default();
+    let document = validator.node_to_value(root, "");
+    let parts = validator.document(root);
+    match parts {
+        Some((default, rules)) if validator.errors.is_empty() => {
+            let warnings = duplicate_rule_warnings(root, &rules);
+            Ok(Validated {
+                default,
+                rules,
+                document,
+                warnings,
+            })
+        }
+        _ => {
+            let mut errors = validator.errors;
+            errors.sort_by_key(|diagnostic| (diagnostic.line(), diagnostic.column()));
+            Err(errors)
+        }
+    }
+}
+
+#[derive(Default)]
+struct Validator {
+    errors: Vec<Diagnostic>,
+}
+
+/// Keys of one YAML mapping, checked against the allowed set.
+struct Fields<'a> {
+    entries: Vec<(&'a str, &'a Node, Mark)>,
+    mark: Mark,
+}
+
+impl<'a> Fields<'a> {
+    fn get(&self, key: &str) -> Option<&'a Node> {
+        self.entries
+            .iter()
+            .find(|(name, _, _)| *name == key)
+            .map(|(_, node, _)| *node)
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn index(path: &str, position: usize) -> String {
+    format!("{path}[{position}]")
+}
+
+fn describe(node: &Node) -> String {
+    match &node.value {
+        NodeValue::Null => "null".to_owned(),
+        NodeValue::Bool(flag) => format!("the boolean {flag}"),
+        NodeValue::Number(number) => format!("the number {number}"),
+        NodeValue::UnrepresentableNumber(text) => format!("the number {text}"),
+        NodeValue::String(text) => format!("{:?}", truncate(text)),
+        NodeValue::Sequence(_) => "a list".to_owned(),
+        NodeValue::Mapping(_) => "a mapping".to_owned(),
+    }
+}
+
+fn truncate(text: &str) -> String {
+    const MAX_QUOTED_CHARS: usize = 60;
+    if text.chars().count() <= MAX_QUOTED_CHARS {
+        text.to_owned()
+    } else {
+        text.chars()
+            .take(MAX_QUOTED_CHARS)
+            .chain("…".chars())
+            .collect()
+    }
+}
+
+impl Validator {
+    fn error(&mut self, code: &'static str, message: String, path: &str, mark: Mark) {
+        self.errors.push(Diagnostic::new(
+            code,
+            message,
+            path.to_owned(),
+            mark.line,
+            mark.column,
+        ));
+    }
+
+    fn wrong_type(&mut self, path: &str, expected: &str, node: &Node) {
+        let name = if path.is_empty() { "the policy" } else { path };
+        self.error(
+            "POLICY_INVALID_TYPE",
+            format!("{name} must be {expected}, found {}", describe(node)),
+            path,
+            node.mark,
+        );
+    }
+
+    /// Reads a mapping whose keys must come from `allowed`; reports unknown
+    /// keys and missing `required` keys.
+    fn fields<'a>(
+        &mut self,
+        node: &'a Node,
+        path: &str,
+        what: &str,
+        allowed: &[&str],
+        required: &[&str],
+    ) -> Option<Fields<'a>> {
+        let NodeValue::Mapping(entries) = &node.value else {
+            self.wrong_type(path, what, node);
+            return None;
+        };
+        let mut fields = Fields {
+            entries: Vec::with_capacity(entries.len()),
+            mark: node.mark,
+        };
+        for (key, value) in entries {
+            let NodeValue::String(name) = &key.value else {
+                self.error(
+                    "POLICY_INVALID_KEY",
+                    format!("keys must be strings, found {}", describe(key)),
+                    path,
+                    key.mark,
+                );
+                continue;
+            };
+            if allowed.contains(&name.as_str()) {
+                fields.entries.push((name.as_str(), value, key.mark));
+            } else {
+                let place = if path.is_empty() {
+                    "the policy".to_owned()
+                } else {
+                    path.to_owned()
+                };
+                self.error(
+                    "POLICY_UNKNOWN_KEY",
+                    format!(
+                        "unknown key {:?} in {place}; allowed keys are {}",
+                        truncate(name),
+                        allowed.join(", ")
+                    ),
+                    &join(path, name),
+                    key.mark,
+                );
+            }
+        }
+        for key in required {
+            if fields.get(key).is_none() {
+                let place = if path.is_empty() {
+                    "the policy".to_owned()
+                } else {
+                    path.to_owned()
+                };
+                self.error(
+                    "POLICY_MISSING_FIELD",
+                    format!("{place} is missing the required key {key:?}"),
+                    &join(path, key),
+                    node.mark,
+                );
+            }
+        }
+        Some(fields)
+    }
+
+    fn document(&mut self, root: &Node) -> Option<(DefaultEffect, Vec<Rule>)> {
+        let fields = self.fields(
+            root,
+            "",
+            "a mapping with the keys version, default and rules",
+            &["version", "default", "rules"],
+            &["version", "default", "rules"],
+        )?;
+
+        if let Some(version) = fields.get("version") {
+            match &version.value {
+                NodeValue::Number(number) if *number == 1.0 => {}
+                NodeValue::Number(number) if *number == 2.0 => self.error(
+                    "POLICY_UNSUPPORTED_VERSION",
+                    "version 2 is not supported by this release; use version 1".to_owned(),
+                    "version",
+                    version.mark,
+                ),
+                _ => self.error(
+                    "POLICY_UNSUPPORTED_VERSION",
+                    format!("version must be the number 1, found {}", describe(version)),
+                    "version",
+                    version.mark,
+                ),
+            }
+        }
+
+        let default = fields.get("default").and_then(|node| {
+            let parsed = match &node.value {
+                NodeValue::String(text) => DefaultEffect::parse(text),
+                _ => None,
+            };
+            if parsed.is_none() {
+                self.error(
+                    "POLICY_INVALID_VALUE",
+                    format!(
+                        "default must be one of allow, deny, require_approval or passthrough, found {}",
+                        describe(node)
+                    ),
+                    "default",
+                    node.mark,
+                );
+            }
+            parsed
+        });
+
+        let rules = fields
+            .get("rules")
+            .map(|node| self.rules(node))
+            .unwrap_or_default();
+        Some((default?, rules))
+    }
+
+    fn rules(&mut self, node: &Node) -> Vec<Rule> {
+        let Some(items) = self.list(node, "rules", "a list of rules", MAX_RULES) else {
+            return Vec::new();
+        };
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(position, item)| self.rule(item, &index("rules", position)))
+            .collect()
+    }
+
+    fn list<'a>(
+        &mut self,
+        node: &'a Node,
+        path: &str,
+        what: &str,
+        max: usize,
+    ) -> Option<&'a [Node]> {
+        let NodeValue::Sequence(items) = &node.value else {
+            self.wrong_type(path, what, node);
+            return None;
+        };
+        if items.len() > max {
+            self.error(
+                "POLICY_TOO_LARGE",
+                format!(
+                    "{path} has {} entries, more than the limit of {max}",
+                    items.len()
+                ),
+                path,
+                node.mark,
+            );
+            return None;
+        }
+        Some(items)
+    }
+
+    fn rule(&mut self, node: &Node, path: &str) -> Option<Rule> {
+        let fields = self.fields(
+            node,
+            path,
+            "a mapping",
+            &[
+                "id",
+                "effect",
+                "action",
+                "description",
+                "when",
+                "constraints",
+                "requirements",
+                "obligations",
+                "proof",
+            ],
+            &["id", "effect", "action"],
+        )?;
+        let errors_before = self.errors.len();
+
+        let id = fields
+            .get("id")
+            .and_then(|n| self.string(n, &join(path, "id")));
+        let effect = fields.get("effect").and_then(|n| {
+            let parsed = match &n.value {
+                NodeValue::String(text) if text == "allow" => Some(Effect::Allow),
+                NodeValue::String(text) if text == "deny" => Some(Effect::Deny),
+                _ => None,
+            };
+            if parsed.is_none() {
+                self.error(
+                    "POLICY_INVALID_VALUE",
+                    format!("effect must be allow or deny, found {}", describe(n)),
+                    &join(path, "effect"),
+                    n.mark,
+                );
+            }
+            parsed
+        });
+        let pattern = fields
+            .get("action")
+            .and_then(|n| self.string(n, &join(path, "action")))
+            .map(|text| ActionPattern::parse(&text));
+        if let Some(description) = fields.get("description") {
+            self.string(description, &join(path, "description"));
+        }
+        let when = fields
+            .get("when")
+            .and_then(|n| self.expr(n, &join(path, "when")));
+        let constraints = fields
+            .get("constraints")
+            .and_then(|n| self.constraints(n, &join(path, "constraints")));
+        let min_assurance_level = fields
+            .get("requirements")
+            .and_then(|n| self.requirements(n, &join(path, "requirements")));
+        let obligations = fields
+            .get("obligations")
+            .map(|n| self.obligations(n, &join(path, "obligations")))
+            .unwrap_or_default();
+        let (proof_required, proof_ttl_seconds) = fields
+            .get("proof")
+            .map(|n| self.proof(n, &join(path, "proof")))
+            .unwrap_or((false, None));
+
+        if self.errors.len() != errors_before {
+            return None;
+        }
+        Some(Rule {
+            id: Arc::from(id?),
+            effect: effect?,
+            pattern: pattern?,
+            when,
+            constraints,
+            min_assurance_level,
+            obligations,
+            proof_required,
+            proof_ttl_seconds,
+        })
+    }
+
+    fn string(&mut self, node: &Node, path: &str) -> Option<String> {
+        match &node.value {
+            NodeValue::String(text) => Some(text.clone()),
+            _ => {
+                self.wrong_type(path, "a string", node);
+                None
+            }
+        }
+    }
+
+    /// A finite number. Non-finite and unrepresentable numbers were already
+    /// reported when the document was converted, so they return `None`
+    /// silently here.
+    fn number(&mut self, node: &Node, path: &str) -> Option<f64> {
+        match &node.value {
+            NodeValue::Number(number) if number.is_finite() => Some(*number),
+            NodeValue::Number(_) | NodeValue::UnrepresentableNumber(_) => None,
+            _ => {
+                self.wrong_type(path, "a number", node);
+                None
+            }
+        }
+    }
+
+    fn string_list(&mut self, node: &Node, path: &str) -> Option<Vec<String>> {
+        let items = self.list(node, path, "a list of strings", MAX_LIST_ITEMS)?;
+        let mut strings = Vec::with_capacity(items.len());
+        for (position, item) in items.iter().enumerate() {
+            strings.push(self.string(item, &index(path, position))?);
+        }
+        Some(strings)
+    }
+
+    fn constraints(&mut self, node: &Node, path: &str) -> Option<Constraints> {
+        let fields = self.fields(
+            node,
+            path,
+            "a mapping",
+            &[
+                "amount_max",
+                "amount_min",
+                "currency",
+                "merchant_domain",
+                "allowed_domains",
+                "blocked_domains",
+            ],
+            &[],
+        )?;
+        let mut constraints = Constraints::default();
+        for (name, value, _) in &fields.entries {
+            let field_path = join(path, name);
+            match *name {
+                "amount_max" => constraints.amount_max = self.number(value, &field_path),
+                "amount_min" => constraints.amount_min = self.number(value, &field_path),
+                "currency" => constraints.currency = self.string_list(value, &field_path),
+                "merchant_domain" => {
+                    constraints.merchant_domain = self.string_list(value, &field_path)
+                }
+                "allowed_domains" => {
+                    constraints.allowed_domains = self.string_list(value, &field_path)
+                }
+                _ => constraints.blocked_domains = self.string_list(value, &field_path),
+            }
+        }
+        Some(constraints)
+    }
+
+    fn requirements(&mut self, node: &Node, path: &str) -> Option<AssuranceLevel> {
+        let fields = self.fields(
+            node,
+            path,
+            "a mapping",
+            &["min_assurance_level", "credential_scheme"],
+            &[],
+        )?;
+        if let Some(scheme) = fields.get("credential_scheme") {
+            self.error(
+                "POLICY_UNSUPPORTED",
+                "credential_scheme is not enforced by this engine, so a rule relying on it would allow actions it means to restrict; remove it".to_owned(),
+                &join(path, "credential_scheme"),
+                scheme.mark,
+            );
+        }
+        let level_node = fields.get("min_assurance_level")?;
+        let level = match &level_node.value {
+            NodeValue::String(text) => AssuranceLevel::parse(text),
+            _ => None,
+        };
+        if level.is_none() {
+            self.error(
+                "POLICY_INVALID_VALUE",
+                format!(
+                    "min_assurance_level must be LOW, SUBSTANTIAL or HIGH, found {}",
+                    describe(level_node)
+                ),
+                &join(path, "min_assurance_level"),
+                level_node.mark,
+            );
+        }
+        level
+    }
+
+    fn obligations(&mut self, node: &Node, path: &str) -> Vec<ObligationSpec> {
+        let Some(items) = self.list(node, path, "a list of obligations", MAX_LIST_ITEMS) else {
+            return Vec::new();
+        };
+        let mut obligations = Vec::with_capacity(items.len());
+        for (position, item) in items.iter().enumerate() {
+            let item_path = index(path, position);
+            let Some(fields) = self.fields(
+                item,
+                &item_path,
+                "a mapping",
+                &["type", "params"],
+                &["type"],
+            ) else {
+                continue;
+            };
+            let kind = fields.get("type").and_then(|type_node| {
+                let kind = match &type_node.value {
+                    NodeValue::String(text) => ObligationType::parse(text),
+                    _ => None,
+                };
+                if kind.is_none() {
+                    self.error(
+                        "POLICY_UNKNOWN_OBLIGATION",
+                        format!(
+                            "obligation type must be HUMAN_APPROVAL, STEP_UP_AUTH, DEPOSIT or COUNTERPARTY_ATTESTATION, found {}",
+                            describe(type_node)
+                        ),
+                        &join(&item_path, "type"),
+                        type_node.mark,
+                    );
+                }
+                kind
+            });
+            let params = match fields.get("params") {
+                None => Some(Map::new()),
+                Some(params_node) => match &params_node.value {
+                    NodeValue::Mapping(_) => {
+                        match self.node_to_value(params_node, &join(&item_path, "params")) {
+                            Value::Object(map) => Some(map),
+                            _ => None,
+                        }
+                    }
+                    _ => {
+                        self.wrong_type(&join(&item_path, "params"), "a mapping", params_node);
+                        None
+                    }
+                },
+            };
+            if let (Some(kind), Some(params)) = (kind, params) {
+                obligations.push(ObligationSpec { kind, params });
+            }
+        }
+        obligations
+    }
+
+    fn proof(&mut self, node: &Node, path: &str) -> (bool, Option<f64>) {
+        let Some(fields) = self.fields(node, path, "a mapping", &["required", "ttl_seconds"], &[])
+        else {
+            return (false, None);
+        };
+        let required = match fields.get("required") {
+            None => false,
+            Some(flag) => match flag.value {
+                NodeValue::Bool(value) => value,
+                _ => {
+                    self.wrong_type(&join(path, "required"), "a boolean", flag);
+                    false
+                }
+            },
+        };
+        let ttl_path = join(path, "ttl_seconds");
+        let ttl = fields.get("ttl_seconds").and_then(|ttl_node| {
+            let seconds = self.number(ttl_node, &ttl_path)?;
+            if seconds <= 0.0 {
+                self.error(
+                    "POLICY_INVALID_VALUE",
+                    format!("ttl_seconds must be greater than 0, found {seconds}"),
+                    &ttl_path,
+                    ttl_node.mark,
+                );
+                return None;
+            }
+            Some(seconds)
+        });
+        (required, ttl)
+    }
+
+    fn expr(&mut self, node: &Node, path: &str) -> Option<Expr> {
+        let NodeValue::Mapping(entries) = &node.value else {
+            self.error(
+                "POLICY_INVALID_EXPRESSION",
+                format!(
+                    "{path} must be a mapping with exactly one of all, any, not or match, found {}",
+                    describe(node)
+                ),
+                path,
+                node.mark,
+            );
+            return None;
+        };
+        let [(key, child)] = entries.as_slice() else {
+            let keys: Vec<String> = entries
+                .iter()
+                .map(|(key, _)| match &key.value {
+                    NodeValue::String(text) => truncate(text),
+                    _ => describe(key),
+                })
+                .collect();
+            self.error(
+                "POLICY_INVALID_EXPRESSION",
+                format!(
+                    "{path} must have exactly one of all, any, not or match, found {}",
+                    if keys.is_empty() {
+                        "no keys".to_owned()
+                    } else {
+                        format!("the keys {}", keys.join(", "))
+                    }
+                ),
+                path,
+                node.mark,
+            );
+            return None;
+        };
+        let operator = match &key.value {
+            NodeValue::String(text) => text.as_str(),
+            _ => "",
+        };
+        let child_path = join(path, operator);
+        match operator {
+            "all" | "any" => {
+                let items =
+                    self.list(child, &child_path, "a list of expressions", MAX_LIST_ITEMS)?;
+                let mut children = Vec::with_capacity(items.len());
+                let mut complete = true;
+                for (position, item) in items.iter().enumerate() {
+                    match self.expr(item, &index(&child_path, position)) {
+                        Some(expr) => children.push(expr),
+                        None => complete = false,
+                    }
+                }
+                if !complete {
+                    return None;
+                }
+                Some(if operator == "all" {
+                    Expr::All(children)
+                } else {
+                    Expr::Any(children)
+                })
+            }
+            "not" => self
+                .expr(child, &child_path)
+                .map(|inner| Expr::Not(Box::new(inner))),
+            "match" => self.match_expr(child, &child_path),
+            _ => {
+                self.error(
+                    "POLICY_INVALID_EXPRESSION",
+                    format!(
+                        "unknown expression {}; use all, any, not or match",
+                        describe(key)
+                    ),
+                    path,
+                    key.mark,
+                );
+                None
+            }
+        }
+    }
+
+    fn match_expr(&mut self, node: &Node, path: &str) -> Option<Expr> {
+        let fields = self.fields(
+            node,
+            path,
+            "a mapping",
+            &["path", "op", "value"],
+            &["path", "op"],
+        )?;
+        let path_node = fields.get("path")?;
+        let op_node = fields.get("op")?;
+        let json_path_text = self.string(path_node, &join(path, "path"))?;
+        let json_path = match parse_path(&json_path_text) {
+            Ok(segments) => Some(segments),
+            Err(problem) => {
+                self.error(
+                    "POLICY_INVALID_PATH",
+                    format!("invalid path {:?}: {problem}", truncate(&json_path_text)),
+                    &join(path, "path"),
+                    path_node.mark,
+                );
+                None
+            }
+        };
+        let op_path = join(path, "op");
+        let op = match &op_node.value {
+            NodeValue::String(text) => text.as_str(),
+            _ => "",
+        };
+        let value = fields.get("value");
+        let value_path = join(path, "value");
+        let test = match op {
+            "exists" => Some(Test::Exists),
+            "eq" | "neq" | "in" | "nin" | "lt" | "lte" | "gt" | "gte" | "regex" => {
+                let Some(value) = value else {
+                    self.error(
+                        "POLICY_MISSING_FIELD",
+                        format!("{op} needs a value to compare with; without one the reference compares against undefined"),
+                        &value_path,
+                        fields.mark,
+                    );
+                    return None;
+                };
+                self.test(op, value, &value_path)
+            }
+            _ => {
+                self.error(
+                    "POLICY_INVALID_VALUE",
+                    format!(
+                        "op must be one of eq, neq, in, nin, lt, lte, gt, gte, regex or exists, found {}",
+                        describe(op_node)
+                    ),
+                    &op_path,
+                    op_node.mark,
+                );
+                None
+            }
+        };
+        Some(Expr::Match {
+            path: json_path?,
+            test: test?,
+        })
+    }
+
+    fn test(&mut self, op: &str, value: &Node, path: &str) -> Option<Test> {
+        match op {
+            "eq" | "neq" => {
+                let scalar = self.scalar(value, path, op)?;
+                Some(if op == "eq" {
+                    Test::Eq(scalar)
+                } else {
+                    Test::Neq(scalar)
+                })
+            }
+            "in" | "nin" => {
+                let NodeValue::Sequence(items) = &value.value else {
+                    self.error(
+                        "POLICY_INVALID_VALUE",
+                        format!("{op} needs a list of values, found {}", describe(value)),
+                        path,
+                        value.mark,
+                    );
+                    return None;
+                };
+                if items.len() > MAX_LIST_ITEMS {
+                    self.error(
+                        "POLICY_TOO_LARGE",
+                        format!(
+                            "{path} has {} entries, more than the limit of {MAX_LIST_ITEMS}",
+                            items.len()
+                        ),
+                        path,
+                        value.mark,
+                    );
+                    return None;
+                }
+                let mut scalars = Vec::with_capacity(items.len());
+                for (position, item) in items.iter().enumerate() {
+                    scalars.push(self.scalar(item, &index(path, position), op));
+                }
+                let scalars: Option<Vec<Scalar>> = scalars.into_iter().collect();
+                let scalars = scalars?;
+                Some(if op == "in" {
+                    Test::In(scalars)
+                } else {
+                    Test::Nin(scalars)
+                })
+            }
+            "regex" => {
+                let NodeValue::String(pattern) = &value.value else {
+                    self.error(
+                        "POLICY_INVALID_VALUE",
+                        format!("regex needs a pattern string, found {}", describe(value)),
+                        path,
+                        value.mark,
+                    );
+                    return None;
+                };
+                match JsRegex::new(pattern) {
+                    Ok(regex) => Some(Test::Regex(regex)),
+                    Err(error) => {
+                        self.error(
+                            error.code(),
+                            format!(
+                                "invalid regular expression {:?}: {}",
+                                truncate(pattern),
+                                error.message()
+                            ),
+                            path,
+                            value.mark,
+                        );
+                        None
+                    }
+                }
+            }
+            _ => {
+                let bound = match &value.value {
+                    NodeValue::Number(number) if number.is_finite() => *number,
+                    NodeValue::Number(_) | NodeValue::UnrepresentableNumber(_) => return None,
+                    _ => {
+                        self.error(
+                            "POLICY_INVALID_VALUE",
+                            format!(
+                                "{op} needs a number to compare with, found {}",
+                                describe(value)
+                            ),
+                            path,
+                            value.mark,
+                        );
+                        return None;
+                    }
+                };
+                Some(match op {
+                    "lt" => Test::Lt(bound),
+                    "lte" => Test::Lte(bound),
+                    "gt" => Test::Gt(bound),
+                    _ => Test::Gte(bound),
+                })
+            }
+        }
+    }
+
+    fn scalar(&mut self, node: &Node, path: &str, op: &str) -> Option<Scalar> {
+        match &node.value {
+            NodeValue::Null => Some(Scalar::Null),
+            NodeValue::Bool(flag) => Some(Scalar::Bool(*flag)),
+            NodeValue::Number(number) if number.is_finite() => Some(Scalar::Number(*number)),
+            NodeValue::Number(_) | NodeValue::UnrepresentableNumber(_) => None,
+            NodeValue::String(text) => Some(Scalar::String(text.clone())),
+            NodeValue::Sequence(_) | NodeValue::Mapping(_) => {
+                self.error(
+                    "POLICY_INVALID_VALUE",
+                    format!(
+                        "{op} compares strings, numbers, booleans and null, found {}; lists and mappings never compare equal",
+                        describe(node)
+                    ),
+                    path,
+                    node.mark,
+                );
+                None
+            }
+        }
+    }
+
+    /// Converts a YAML subtree to a JSON value, reporting numbers that JSON
+    /// cannot carry and keys that are not strings. The tree's depth is
+    /// bounded by the YAML loader, so recursion here is bounded too.
+    fn node_to_value(&mut self, node: &Node, path: &str) -> Value {
+        match &node.value {
+            NodeValue::Null => Value::Null,
+            NodeValue::Bool(flag) => Value::Bool(*flag),
+            NodeValue::Number(number) if number.is_finite() => Value::Number(*number),
+            NodeValue::Number(number) => {
+                self.error(
+                    "POLICY_INVALID_NUMBER",
+                    format!("the non-finite number {number} is not allowed in a policy"),
+                    path,
+                    node.mark,
+                );
+                Value::Null
+            }
+            NodeValue::UnrepresentableNumber(text) => {
+                self.error(
+                    "POLICY_INVALID_NUMBER",
+                    format!("the number {text} cannot be held exactly by a double and would be rounded; quote it or use a smaller number"),
+                    path,
+                    node.mark,
+                );
+                Value::Null
+            }
+            NodeValue::String(text) => Value::String(text.clone()),
+            NodeValue::Sequence(items) => Value::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(position, item)| self.node_to_value(item, &index(path, position)))
+                    .collect(),
+            ),
+            NodeValue::Mapping(entries) => {
+                let mut map = Map::new();
+                for (key, value) in entries {
+                    match &key.value {
+                        NodeValue::String(name) => {
+                            let converted = self.node_to_value(value, &join(path, name));
+                            map.insert(name.clone(), converted);
+                        }
+                        _ => self.error(
+                            "POLICY_INVALID_KEY",
+                            format!("keys must be strings, found {}", describe(key)),
+                            path,
+                            key.mark,
+                        ),
+                    }
+                }
+                Value::Object(map)
+            }
+        }
+    }
+}
+
+fn duplicate_rule_warnings(root: &Node, rules: &[Rule]) -> Vec<Diagnostic> {
+    let mut seen = HashSet::new();
+    let rule_nodes: &[Node] = match &root.value {
+        NodeValue::Mapping(entries) => entries
+            .iter()
+            .find(|(key, _)| matches!(&key.value, NodeValue::String(name) if name == "rules"))
+            .and_then(|(_, value)| match &value.value {
+                NodeValue::Sequence(items) => Some(items.as_slice()),
+                _ => None,
+            })
+            .unwrap_or(&[]),
+        _ => &[],
+    };
+    let mut warnings = Vec::new();
+    for (position, rule) in rules.iter().enumerate() {
+        if !seen.insert(rule.id.clone()) {
+            let mark = rule_nodes
+                .get(position)
+                .map_or(Mark { line: 1, column: 1 }, |node| node.mark);
+            warnings.push(Diagnostic::new(
+                "POLICY_DUPLICATE_RULE_ID",
+                format!("rule id {:?} is used more than once; decisions will not say which rule matched", truncate(&rule.id)),
+                index("rules", position),
+                mark.line,
+                mark.column,
+            ));
+        }
+    }
+    warnings
+}

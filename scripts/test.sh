@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test suite from a fresh machine: installs what the suites need,
+# then checks formatting and lints, runs the Rust tests, checks that the core
+# builds for wasm32, and runs the conformance corpus and the examples through
+# the `openleash test` command.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain components and targets"
+rustup component add rustfmt clippy >/dev/null
+rustup target add wasm32-unknown-unknown >/dev/null
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (Rust suites)"
+cargo test --workspace --locked
+
+step "openleash-core builds for wasm32-unknown-unknown"
+cargo build -p openleash-core --target wasm32-unknown-unknown --locked
+
+step "conformance corpus and examples through the CLI"
+cargo run -q -p openleash-cli --locked -- test tests/conformance/openleash/*.json examples/*/tests.yaml
