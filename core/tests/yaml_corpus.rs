@@ -14,8 +14,8 @@ use serde_json::Value;
 /// 2^53: the package rounds integers beyond this magnitude.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_992.0;
 
-/// The corpus has 872 cases; fewer means the file was truncated or the
-/// loader skipped some.
+/// The corpus has 889 cases. Fewer means that the file was truncated or
+/// that the loader skipped some.
 const MIN_CASES: usize = 850;
 
 fn load_cases() -> Vec<Value> {
@@ -81,9 +81,9 @@ fn compare(node: &Node, expected: &Value) -> Result<(), String> {
     let mismatch = || Err(format!("expected {expected}, got {}", brief(node)));
     match (&node.value, expected) {
         (NodeValue::Null, Value::Null) => Ok(()),
-        (NodeValue::Bool(value), Value::Bool(wanted)) if value == wanted => Ok(()),
-        (NodeValue::String(value), Value::String(wanted)) if value == wanted => Ok(()),
-        (NodeValue::Number(value), Value::Number(wanted)) if same_number(*value, wanted) => Ok(()),
+        (NodeValue::Bool(value), Value::Bool(other)) if value == other => Ok(()),
+        (NodeValue::String(value), Value::String(other)) if value == other => Ok(()),
+        (NodeValue::Number(value), Value::Number(other)) if same_number(*value, other) => Ok(()),
         (NodeValue::Number(value), Value::Object(special)) if !value.is_finite() => {
             match special.get("$nonfinite").and_then(Value::as_str) {
                 Some("NaN") if value.is_nan() => Ok(()),
@@ -101,20 +101,26 @@ fn compare(node: &Node, expected: &Value) -> Result<(), String> {
                 mismatch()
             }
         }
-        (NodeValue::Sequence(items), Value::Array(wanted)) if items.len() == wanted.len() => items
-            .iter()
-            .zip(wanted)
-            .try_for_each(|(item, wanted)| compare(item, wanted)),
-        (NodeValue::Mapping(pairs), Value::Object(wanted)) if pairs.len() == wanted.len() => {
+        (NodeValue::Sequence(items), Value::Array(expected_items))
+            if items.len() == expected_items.len() =>
+        {
+            items
+                .iter()
+                .zip(expected_items)
+                .try_for_each(|(item, expected_item)| compare(item, expected_item))
+        }
+        (NodeValue::Mapping(pairs), Value::Object(properties))
+            if pairs.len() == properties.len() =>
+        {
             for (key, value) in pairs {
-                let Some(wanted_value) = wanted
+                let Some(expected_value) = properties
                     .iter()
                     .find(|(name, _)| key_matches(key, name))
                     .map(|(_, value)| value)
                 else {
                     return Err(format!("key {:?} missing from {expected}", key.value));
                 };
-                compare(value, wanted_value)?;
+                compare(value, expected_value)?;
             }
             Ok(())
         }
@@ -122,16 +128,16 @@ fn compare(node: &Node, expected: &Value) -> Result<(), String> {
     }
 }
 
-/// Returns whether `value` is the number that the JSON text of `wanted`
+/// Returns whether `value` is the number that the JSON text of `expected`
 /// denotes.
 ///
 /// Without its `float_roundtrip` feature, serde_json may read a number with
 /// a large exponent one unit in the last place off. Reading the shortest
 /// decimal form of `value` the same way compares the digits instead, which
 /// are the same for equal doubles in Rust and JavaScript.
-fn same_number(value: f64, wanted: &serde_json::Number) -> bool {
-    let wanted = wanted.as_f64();
-    wanted == Some(value) || wanted == serde_json::from_str::<f64>(&format!("{value:e}")).ok()
+fn same_number(value: f64, expected: &serde_json::Number) -> bool {
+    let expected = expected.as_f64();
+    expected == Some(value) || expected == serde_json::from_str::<f64>(&format!("{value:e}")).ok()
 }
 
 /// Returns whether the package's value is what JavaScript makes of a number

@@ -415,7 +415,8 @@ function documentCases() {
 function toJsonData(value, seen = new Set()) {
   if (typeof value === 'number') {
     if (Number.isFinite(value)) return value;
-    return { $nonfinite: Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity' };
+    if (Number.isNaN(value)) return { $nonfinite: 'NaN' };
+    return { $nonfinite: value > 0 ? 'Infinity' : '-Infinity' };
   }
   if (value === null || typeof value !== 'object') return value;
   if (seen.has(value)) return { $circular: true };

@@ -359,10 +359,9 @@ fn take_string(
     out: &mut Map,
     issues: &mut Vec<ActionIssue>,
 ) {
-    let path = format!("{prefix}{key}");
     match remove(fields, key) {
-        None => issues.push(ActionIssue::missing(&path, "a string")),
-        Some(value) => check_string(value, key, &path, rule, out, issues),
+        None => issues.push(ActionIssue::missing(&format!("{prefix}{key}"), "a string")),
+        Some(value) => check_string(value, key, prefix, rule, out, issues),
     }
 }
 
@@ -375,23 +374,40 @@ fn take_optional_string(
     issues: &mut Vec<ActionIssue>,
 ) {
     if let Some(value) = remove(fields, key) {
-        let path = format!("{prefix}{key}");
-        check_string(value, key, &path, rule, out, issues);
+        check_string(value, key, prefix, rule, out, issues);
     }
 }
 
+/// Checks a string field. `prefix` is the dotted path of the parent; the
+/// field's path is only built when there is an issue to report.
 fn check_string(
     value: Value,
     key: &str,
-    path: &str,
+    prefix: &str,
     rule: StringRule,
     out: &mut Map,
     issues: &mut Vec<ActionIssue>,
 ) {
     let Value::String(text) = value else {
-        issues.push(ActionIssue::wrong_type(path, "a string", &value));
+        issues.push(ActionIssue::wrong_type(
+            &format!("{prefix}{key}"),
+            "a string",
+            &value,
+        ));
         return;
     };
+    let valid = match rule {
+        StringRule::Any => true,
+        StringRule::NonEmpty => !text.is_empty(),
+        StringRule::Uuid => is_rfc9562_uuid(&text),
+        StringRule::TrustProfile => TRUST_PROFILES.contains(&text.as_str()),
+    };
+    if valid {
+        // INVARIANT: each key is read once into a fresh map.
+        out.push_unique(key.to_owned(), Value::String(text));
+        return;
+    }
+    let path = format!("{prefix}{key}");
     let problem = match rule {
         StringRule::Any => None,
         StringRule::NonEmpty if text.is_empty() => {
@@ -409,15 +425,12 @@ fn check_string(
         )),
         StringRule::TrustProfile => None,
     };
-    match problem {
-        Some((code, message)) => issues.push(ActionIssue {
+    if let Some((code, message)) = problem {
+        issues.push(ActionIssue {
             code,
             path: path.to_owned(),
             message,
-        }),
-        None => {
-            out.insert(key.to_owned(), Value::String(text));
-        }
+        });
     }
 }
 

@@ -212,6 +212,7 @@ pub struct Decision {
     /// result; proofs are only issued for ALLOW.
     pub proof_required: bool,
     /// The matched rule's `proof.ttl_seconds`, else the caller's default.
+    #[serde(serialize_with = "serialize_seconds")]
     pub proof_ttl_seconds: Option<f64>,
     /// The time the caller passed in.
     #[serde(serialize_with = "serialize_timestamp")]
@@ -225,4 +226,16 @@ pub struct Decision {
 
 fn serialize_timestamp<S: Serializer>(time: &Timestamp, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&time.to_rfc3339_millis())
+}
+
+/// Writes whole seconds as a JSON integer (`300`, not `300.0`), as
+/// JavaScript prints them.
+fn serialize_seconds<S: Serializer>(
+    seconds: &Option<f64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match seconds {
+        Some(value) => crate::json::Value::Number(*value).serialize(serializer),
+        None => serializer.serialize_none(),
+    }
 }

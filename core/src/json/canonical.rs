@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
-use super::number::format_number;
 use super::value::Value;
 
 /// Serializes a value as RFC 8785 canonical JSON: no whitespace, object keys
@@ -41,7 +40,8 @@ fn write_value(value: &Value, out: &mut String) {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
-        Value::Number(number) => out.push_str(&format_number(*number)),
+        Value::Number(number) if *number == 0.0 => out.push('0'),
+        Value::Number(number) => out.push_str(ryu_js::Buffer::new().format_finite(*number)),
         Value::String(text) => write_string(text, out),
         Value::Array(items) => {
             out.push('[');

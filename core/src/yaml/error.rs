@@ -12,7 +12,8 @@ const TOO_DEEP: &str = "YAML_TOO_DEEP";
 const TOO_MANY_NODES: &str = "YAML_TOO_MANY_NODES";
 const UNSUPPORTED: &str = "YAML_UNSUPPORTED";
 
-/// Why a YAML text was rejected, and where.
+/// The reason [`parse`](super::parse) rejected a YAML text, with its
+/// position.
 ///
 /// Displays as `MESSAGE at line L, column C`.
 #[derive(Clone, Debug, PartialEq, Eq)]

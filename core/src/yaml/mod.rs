@@ -6,16 +6,16 @@
 //! (version 2.9.0) resolves them under `YAML.parse(text)` with default
 //! options:
 //!
-//! - By default the YAML 1.2 core schema applies: `null`, `~` and the empty
-//!   scalar are null, `true`/`false` (and their `True`/`TRUE` forms) are
-//!   booleans, `010` is the integer 10, `0o17` and `0x1F` are octal and
-//!   hexadecimal integers, `.inf` and `.nan` are non-finite floats, and
-//!   everything else (`yes`, `on`, `2024-01-01`, `1_000`, `12:30`) is a
-//!   string. Quoted and block scalars are always strings.
+//! - By default the YAML 1.2 core schema applies. `null`, `~` and the empty
+//!   scalar are null, and `true`/`false` (also `True`, `TRUE`...) are
+//!   booleans. `010` is the integer 10, `0o17` and `0x1F` are octal and
+//!   hexadecimal integers, and `.inf` and `.nan` are non-finite floats.
+//!   Everything else (`yes`, `on`, `2024-01-01`, `1_000`, `12:30`) is a
+//!   string, and so is every quoted or block scalar.
 //! - A document whose prologue has the directive `%YAML 1.1` uses that
-//!   package's YAML 1.1 schema instead: `yes`/`on`/`y` are booleans, `010` is
-//!   octal, `0b101` is binary, `1_000` is 1000, `12:30` is 750, and the merge
-//!   key `<<` copies the pairs of another mapping.
+//!   package's YAML 1.1 schema instead. There `yes`/`on`/`y` are booleans,
+//!   `010` is octal, `0b101` is binary, `1_000` is 1000 and `12:30` is 750.
+//!   The merge key `<<` copies the pairs of another mapping.
 //!
 //! Deliberate differences from that package, each chosen to fail closed:
 //!
@@ -78,8 +78,8 @@ pub struct Mark {
 pub struct Node {
     /// The resolved value.
     pub value: NodeValue,
-    /// Where the node starts: at its first property (`&anchor`, `!tag`) if
-    /// it has one, else at its first character. An empty scalar (the value
+    /// Position of the node's first property (`&anchor`, `!tag`) if it has
+    /// one, else of its first character. An empty scalar (the value
     /// of `key:` with nothing after it) is marked where the parser inferred
     /// it, usually at the `:` indicator. A node copied by alias expansion is
     /// marked at the alias, and the nodes inside it keep the marks of the
@@ -97,14 +97,17 @@ pub enum NodeValue {
     Null,
     /// A boolean.
     Bool(bool),
-    /// A number that an `f64` holds exactly, or one of `.inf`, `-.inf` and
-    /// `.nan`; the caller decides where non-finite numbers are allowed. A
-    /// decimal fraction such as `0.1` is the nearest `f64`, as in JavaScript.
+    /// A number that an `f64` represents exactly, or one of `.inf`, `-.inf`
+    /// and `.nan`. The caller decides where non-finite numbers are allowed.
+    /// A decimal fraction such as `0.1` is the nearest `f64`, as in
+    /// JavaScript.
     Number(f64),
     /// A scalar that resolves to a number an `f64` cannot hold exactly: an
     /// integer whose magnitude exceeds 2^53 and that would round (such as
     /// `9007199254740993`), or a finite literal that overflows to infinity
-    /// (such as `1e400`). Contains the scalar's text.
+    /// (such as `1e400`). A YAML 1.1 sexagesimal integer (`1:30:00`) beyond
+    /// 2^53 always counts as one, because the package sums its parts in
+    /// doubles. Contains the scalar's text.
     UnrepresentableNumber(String),
     /// A string: any quoted or block scalar, and any plain scalar that the
     /// schema does not resolve to another type.
@@ -126,13 +129,15 @@ pub struct YamlLimits {
     pub max_bytes: usize,
     /// Maximum number of nested collections, after alias expansion: a
     /// top-level mapping is at depth 1 and a scalar inside it adds nothing.
-    /// Deeper input is rejected with `YAML_TOO_DEEP`. The parser itself
-    /// rejects flow collections (`[...]`, `{...}`) nested more than 255 deep
-    /// with the same code, whatever this limit says.
+    /// Deeper input is rejected with `YAML_TOO_DEEP`. Flow collections
+    /// (`[...]`, `{...}`) nested more than 255 deep are rejected with the
+    /// same code even when this limit is higher, because the parser stops
+    /// there. Cloning, comparing and dropping a tree recurse once per level,
+    /// so keep this limit in the hundreds at most.
     pub max_depth: usize,
-    /// Maximum number of nodes created, keys included, counting each node
-    /// that alias expansion copies and the nodes a merge key then discards;
-    /// more is rejected with `YAML_TOO_MANY_NODES`.
+    /// Maximum number of nodes created, keys included. Each node that alias
+    /// expansion copies counts, and so do the nodes that a merge key then
+    /// discards. More nodes are rejected with `YAML_TOO_MANY_NODES`.
     pub max_nodes: usize,
 }
 
@@ -161,7 +166,7 @@ impl Default for YamlLimits {
 ///   merge key whose value is not a mapping...).
 /// - `YAML_DUPLICATE_KEY`: a mapping has the same key twice; the mark points
 ///   at the second occurrence.
-/// - `YAML_MULTIPLE_DOCUMENTS`: the text holds more than one document.
+/// - `YAML_MULTIPLE_DOCUMENTS`: the text contains more than one document.
 /// - `YAML_TOO_LARGE`, `YAML_TOO_DEEP`, `YAML_TOO_MANY_NODES`: a limit of
 ///   `limits` was exceeded.
 /// - `YAML_UNSUPPORTED`: a collection used as a mapping key, an unsupported

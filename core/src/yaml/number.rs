@@ -123,7 +123,7 @@ fn parse_float(text: &str) -> f64 {
     if negative { -magnitude } else { magnitude }
 }
 
-/// Returns the value of decimal `digits` if an `f64` holds it exactly.
+/// Returns the value of decimal `digits` if an `f64` represents it exactly.
 fn exact_decimal_integer(digits: &str) -> Option<f64> {
     let significant = digits.trim_start_matches('0');
     if significant.is_empty() {
@@ -145,8 +145,8 @@ fn exact_decimal_integer(digits: &str) -> Option<f64> {
 }
 
 /// Returns the value of `digits` in radix 2^`bits_per_digit` if an `f64`
-/// holds it exactly: at most 53 bits between the highest and lowest set bit,
-/// and below 2^1024.
+/// represents it exactly: at most 53 bits from the highest to the lowest set
+/// bit, and below 2^1024.
 fn exact_power_of_two_integer(digits: &str, bits_per_digit: u32) -> Option<f64> {
     let significant = digits.trim_start_matches('0');
     let values: Vec<u32> = significant

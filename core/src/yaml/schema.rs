@@ -4,8 +4,9 @@
 //! Each schema is an ordered list of rules, as in the package. A plain scalar
 //! without a tag takes the type of the first rule whose pattern matches it,
 //! or stays a string. A scalar with a core tag such as `!!int` takes the
-//! first rule of that tag's family that matches, whatever its style; when
-//! none matches, the package only warns and keeps a string, and we reject it.
+//! first rule of that tag's family that matches, whatever its style. When
+//! none matches, the package only warns and keeps a string, but this module
+//! rejects the scalar.
 
 use saphyr_parser::Tag;
 
@@ -37,7 +38,16 @@ impl Schema {
     /// warns and falls back to 1.2).
     pub(super) fn for_document(text: &str) -> Result<Self, YamlError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        for (index, line) in text.lines().enumerate() {
+        // `\n`, `\r\n` and a lone `\r` each end a line, as for the parser: a
+        // lone `\n` piece right after a piece ending in `\r` completes a CRLF.
+        let mut line_number = 0_usize;
+        let mut after_cr = false;
+        for line in text.split_inclusive(['\n', '\r']) {
+            if !(after_cr && line == "\n") {
+                line_number += 1;
+            }
+            after_cr = line.ends_with('\r');
+            let line = line.trim_end_matches(['\n', '\r']);
             let trimmed = line.trim_start_matches([' ', '\t']);
             if trimmed.is_empty() || trimmed.starts_with('#') {
                 continue;
@@ -55,7 +65,7 @@ impl Schema {
                 Some(version) if !version.starts_with('#') => Err(YamlError::unsupported(
                     format!("YAML version {version} is not supported, only 1.1 and 1.2"),
                     Mark {
-                        line: u32::try_from(index + 1).unwrap_or(u32::MAX),
+                        line: u32::try_from(line_number).unwrap_or(u32::MAX),
                         column: 1,
                     },
                 )),
@@ -74,8 +84,8 @@ impl Schema {
 
     /// Resolves a scalar to its value.
     ///
-    /// `plain` says whether the scalar was written plain (quoted and block
-    /// scalars resolve only through a tag).
+    /// `plain` is true for a plain scalar. Quoted and block scalars resolve
+    /// only through a tag.
     ///
     /// # Errors
     ///

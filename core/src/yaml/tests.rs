@@ -122,7 +122,8 @@ fn nested_block_sequences(depth: usize) -> String {
     format!("{}x\n", "- ".repeat(depth))
 }
 
-/// A flow sequence of `count` plain scalars: `count + 1` nodes.
+/// Returns a flow sequence of `count` plain scalars, `count + 1` nodes in
+/// all.
 fn flat_sequence(count: usize) -> String {
     format!("[{}]", vec!["a"; count].join(", "))
 }
@@ -305,6 +306,25 @@ fn yaml11_policy_proof_required_yes_is_true() {
         NodeValue::Bool(true)
     );
     assert_eq!(get(&root, "version").value, NodeValue::Number(1.0));
+}
+
+#[test]
+fn yaml11_directive_with_crlf_or_cr_line_ends() {
+    for text in [
+        "%YAML 1.1\r\n---\r\na: yes\r\n",
+        "\u{feff}# comment\r\n%YAML 1.1\r\n---\r\na: yes\r\n",
+        "%YAML 1.1\r---\ra: yes\r",
+    ] {
+        let root = parse_default(text).unwrap();
+        assert_eq!(get(&root, "a").value, NodeValue::Bool(true), "{text:?}");
+    }
+}
+
+#[test]
+fn unknown_yaml_version_line_counts_crlf_once() {
+    let error = error_of("# a\r\n\r\n%YAML 1.0\r\n---\r\na: 1\r\n");
+    assert_eq!(error.code(), "YAML_UNSUPPORTED");
+    assert_eq!(error.mark(), mark(3, 1));
 }
 
 #[test]
@@ -534,6 +554,11 @@ fn duplicate_key_same_javascript_property() {
         "1: a\n1.0: b\n",
         "~: a\n\"\": b\n",
         ".nan: a\n.NaN: b\n",
+        "1e21: a\n\"1e+21\": b\n",
+        "1e-7: a\n\"1e-7\": b\n",
+        "0.000001: a\n\"0.000001\": b\n",
+        ".inf: a\nInfinity: b\n",
+        "-0: a\n0: b\n",
     ] {
         assert_eq!(error_of(text).code(), "YAML_DUPLICATE_KEY", "{text:?}");
     }
