@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use openleash_cli::suite::{self, CaseStatus};
 use openleash_core::eval::RuleTrace;
-use openleash_core::json::{self, Value};
+use openleash_core::json;
 use openleash_core::{
     Action, Decision, DecisionResult, EvaluationOptions, Policy, PolicyStack, Timestamp,
 };
@@ -255,23 +255,8 @@ fn authorize(
 
     // A single policy is evaluated on its own, as OpenLeash does; several
     // are layered. Invalid actions still get a (DENY) decision.
-    let decision = match json::parse(&text) {
-        Err(error) => {
-            let stack = PolicyStack::new(policies);
-            let mut decision = stack.decide(Value::Null, &options, &mut ids);
-            decision.reason = format!("Denied: invalid action JSON: {error}");
-            if let Some(detail) = decision.error.as_mut() {
-                detail.code = error.code().to_owned();
-                detail.message = error.to_string();
-            }
-            decision
-        }
-        Ok(value) => match (policies.as_slice(), Action::from_value(value.clone())) {
-            ([policy], Ok(action)) => policy.evaluate(&action, &options, &mut ids),
-            (_, Ok(action)) => PolicyStack::new(policies).evaluate(&action, &options, &mut ids),
-            (_, Err(_)) => PolicyStack::new(policies).decide(value, &options, &mut ids),
-        },
-    };
+    let stack = PolicyStack::from_policies(policies);
+    let decision = stack.decide_json(&text, &options, &mut ids);
     if let Some(error) = &decision.error {
         eprintln!("openleash: {}: {}", error.code, error.message);
     }

@@ -94,6 +94,21 @@ fn evaluate(c: &mut Criterion) {
             },
         );
     }
+    // The parts of one decision, for locating its cost.
+    let policy = Policy::from_yaml(&policy_text(5)).unwrap();
+    let value = parse(ACTION).unwrap();
+    c.bench_function("evaluate/part_validate_and_hash_action", |b| {
+        b.iter_batched(
+            || value.clone(),
+            |value| Action::from_value(black_box(value)).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
+    let action = Action::from_value(value).unwrap();
+    let mut ids = fixed_ids;
+    c.bench_function("evaluate/part_rules_and_decision", |b| {
+        b.iter(|| policy.evaluate(black_box(&action), &options, &mut ids as &mut dyn IdSource))
+    });
     floor(c, "evaluate");
 }
 

@@ -2,9 +2,8 @@
 
 use std::path::Path;
 
-use openleash_core::json;
 use openleash_core::yaml::{Node, NodeValue};
-use openleash_core::{Action, EvaluationOptions, Policy, PolicyStack, SequentialIds, Timestamp};
+use openleash_core::{EvaluationOptions, Policy, PolicyStack, SequentialIds, Timestamp};
 use serde_json::Value as Json;
 
 use super::CaseOutcome;
@@ -14,6 +13,11 @@ use super::compare::{check_fields, decision_json};
 /// to.
 pub fn run(text: &str, base: &Path) -> Result<Vec<CaseOutcome>, String> {
     let file = load_document(text)?;
+    check_keys(
+        &file,
+        "the test file",
+        &["policies", "now", "default_proof_ttl", "cases"],
+    )?;
     let policies = file
         .get("policies")
         .and_then(Json::as_array)
@@ -49,18 +53,26 @@ pub fn run(text: &str, base: &Path) -> Result<Vec<CaseOutcome>, String> {
         layers.push(policy);
     }
 
-    let now = match file.get("now").and_then(Json::as_str) {
-        Some(text) => Timestamp::parse_rfc3339(text).map_err(|error| format!("now: {error}"))?,
+    let now = match file.get("now") {
         None => Timestamp::UNIX_EPOCH,
+        Some(Json::String(text)) => {
+            Timestamp::parse_rfc3339(text).map_err(|error| format!("now: {error}"))?
+        }
+        Some(other) => return Err(format!("now must be an RFC 3339 string, found {other}")),
     };
     let mut options = EvaluationOptions::at(now);
-    options.default_proof_ttl_seconds = file.get("default_proof_ttl").and_then(Json::as_f64);
-    let single = if layers.len() == 1 {
-        layers.first().cloned()
-    } else {
-        None
+    options.default_proof_ttl_seconds = match file.get("default_proof_ttl") {
+        None => None,
+        Some(ttl) => match ttl.as_f64() {
+            Some(seconds) if seconds > 0.0 => Some(seconds),
+            _ => {
+                return Err(format!(
+                    "default_proof_ttl must be a number of seconds greater than 0, found {ttl}"
+                ));
+            }
+        },
     };
-    let stack = PolicyStack::new(layers);
+    let stack = PolicyStack::from_policies(layers);
 
     let cases = file
         .get("cases")
@@ -72,7 +84,7 @@ pub fn run(text: &str, base: &Path) -> Result<Vec<CaseOutcome>, String> {
             .get("name")
             .and_then(Json::as_str)
             .map_or_else(|| format!("cases[{position}]"), str::to_owned);
-        let check = run_case(case, base, &options, single.as_ref(), &stack);
+        let check = run_case(case, base, &options, &stack);
         outcomes.push(CaseOutcome::from_check(&name, check));
     }
     Ok(outcomes)
@@ -82,7 +94,6 @@ fn run_case(
     case: &Json,
     base: &Path,
     options: &EvaluationOptions,
-    single: Option<&Policy>,
     stack: &PolicyStack,
 ) -> Result<(), String> {
     let action_text = match (
@@ -97,18 +108,24 @@ fn run_case(
         }
         _ => return Err("a case needs exactly one of `action` or `action_file`".to_owned()),
     };
+    check_keys(case, "a case", &["name", "action", "action_file", "expect"])?;
     let expect = case.get("expect").ok_or("a case needs `expect`")?;
+    check_keys(
+        expect,
+        "expect",
+        &[
+            "result",
+            "matched_rule_id",
+            "reason",
+            "obligations",
+            "proof_required",
+            "proof_ttl_seconds",
+            "error",
+        ],
+    )?;
 
-    let value = json::parse(&action_text).map_err(|error| format!("action: {error}"));
     let mut ids = SequentialIds::default();
-    let decision = match value {
-        Ok(value) => match (single, Action::from_value(value.clone())) {
-            (_, Err(_)) => stack.decide(value, options, &mut ids),
-            (Some(policy), Ok(action)) => policy.evaluate(&action, options, &mut ids),
-            (None, Ok(action)) => stack.evaluate(&action, options, &mut ids),
-        },
-        Err(message) => return Err(message),
-    };
+    let decision = stack.decide_json(&action_text, options, &mut ids);
 
     let mut actual = decision_json(&decision);
     // `obligations` in a test file lists types only.
@@ -169,4 +186,21 @@ fn node_to_json(node: &Node) -> Result<Json, String> {
             Json::Object(map)
         }
     })
+}
+
+/// Rejects keys outside `allowed`, so that a misspelled key is an error
+/// rather than a check that silently never runs.
+fn check_keys(object: &Json, what: &str, allowed: &[&str]) -> Result<(), String> {
+    let Some(map) = object.as_object() else {
+        return Err(format!("{what} must be a mapping"));
+    };
+    for key in map.keys() {
+        if !allowed.contains(&key.as_str()) {
+            return Err(format!(
+                "unknown key {key:?} in {what}; allowed keys are {}",
+                allowed.join(", ")
+            ));
+        }
+    }
+    Ok(())
 }

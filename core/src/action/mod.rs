@@ -56,110 +56,47 @@ impl Action {
             ));
         };
 
-        let mut normalized = Map::new();
-        take_string(
-            &mut fields,
-            "action_id",
-            StringRule::Uuid,
-            "",
-            &mut normalized,
-            &mut issues,
-        );
-        take_string(
-            &mut fields,
-            "action_type",
-            StringRule::NonEmpty,
-            "",
-            &mut normalized,
-            &mut issues,
-        );
-        take_string(
-            &mut fields,
-            "requested_at",
-            StringRule::Any,
-            "",
-            &mut normalized,
-            &mut issues,
-        );
-        take_object(
-            &mut fields,
-            "principal",
-            false,
-            &mut normalized,
-            &mut issues,
-            |inner, out, issues| {
-                take_string(
-                    inner,
-                    "agent_id",
-                    StringRule::NonEmpty,
-                    "principal.",
-                    out,
-                    issues,
-                );
-            },
-        );
-        take_object(
-            &mut fields,
-            "subject",
-            false,
-            &mut normalized,
-            &mut issues,
-            |inner, out, issues| {
-                take_string(
-                    inner,
-                    "principal_id",
-                    StringRule::Uuid,
-                    "subject.",
-                    out,
-                    issues,
-                );
-            },
-        );
-        take_object(
-            &mut fields,
-            "relying_party",
-            true,
-            &mut normalized,
-            &mut issues,
-            |inner, out, issues| {
-                take_optional_string(
-                    inner,
-                    "rp_id",
-                    StringRule::Uuid,
-                    "relying_party.",
-                    out,
-                    issues,
-                );
-                take_optional_string(
-                    inner,
-                    "domain",
-                    StringRule::Any,
-                    "relying_party.",
-                    out,
-                    issues,
-                );
-                take_optional_string(
-                    inner,
-                    "trust_profile",
-                    StringRule::TrustProfile,
-                    "relying_party.",
-                    out,
-                    issues,
-                );
-            },
-        );
-        match remove(&mut fields, "payload") {
-            Some(payload @ Value::Object(_)) => {
-                normalized.insert("payload".to_owned(), payload);
-            }
-            Some(other) => issues.push(ActionIssue::wrong_type("payload", "an object", &other)),
+        // Check every field by reference first, then drop unknown keys in
+        // place, so a valid action is normalized without copying it.
+        let top = Object {
+            map: &fields,
+            prefix: "",
+        };
+        top.string("action_id", StringRule::Uuid, true, &mut issues);
+        top.string("action_type", StringRule::NonEmpty, true, &mut issues);
+        top.string("requested_at", StringRule::Any, true, &mut issues);
+        if let Some(principal) = top.object("principal", false, &mut issues) {
+            principal.string("agent_id", StringRule::NonEmpty, true, &mut issues);
+        }
+        if let Some(subject) = top.object("subject", false, &mut issues) {
+            subject.string("principal_id", StringRule::Uuid, true, &mut issues);
+        }
+        if let Some(party) = top.object("relying_party", true, &mut issues) {
+            party.string("rp_id", StringRule::Uuid, false, &mut issues);
+            party.string("domain", StringRule::Any, false, &mut issues);
+            party.string(
+                "trust_profile",
+                StringRule::TrustProfile,
+                false,
+                &mut issues,
+            );
+        }
+        match fields.get("payload") {
+            Some(Value::Object(_)) => {}
+            Some(other) => issues.push(ActionIssue::wrong_type("payload", "an object", other)),
             None => issues.push(ActionIssue::missing("payload", "an object")),
         }
-
         if !issues.is_empty() {
             return Err(ActionError { issues });
         }
-        let value = Value::Object(normalized);
+
+        fields.retain(|key, _| TOP_LEVEL_KEYS.contains(&key));
+        for (object, keys) in NESTED_KEYS {
+            if let Some(Value::Object(inner)) = fields.get_mut(object) {
+                inner.retain(|key, _| keys.contains(&key));
+            }
+        }
+        let value = Value::Object(fields);
         let hash = json::action_hash(&value);
         Ok(Action { value, hash })
     }
@@ -339,6 +276,24 @@ impl fmt::Display for ActionIssue {
     }
 }
 
+/// The keys an action request keeps at the top level.
+const TOP_LEVEL_KEYS: [&str; 7] = [
+    "action_id",
+    "action_type",
+    "requested_at",
+    "principal",
+    "subject",
+    "relying_party",
+    "payload",
+];
+
+/// The keys kept inside the nested objects; the payload is kept whole.
+const NESTED_KEYS: [(&str, &[&str]); 3] = [
+    ("principal", &["agent_id"]),
+    ("subject", &["principal_id"]),
+    ("relying_party", &["rp_id", "domain", "trust_profile"]),
+];
+
 #[derive(Clone, Copy)]
 enum StringRule {
     Any,
@@ -347,110 +302,82 @@ enum StringRule {
     TrustProfile,
 }
 
-fn remove(fields: &mut Map, key: &str) -> Option<Value> {
-    fields.remove(key)
+/// An object of the request being checked, with the dotted path of its
+/// fields (`""` or `"principal."`). Paths are only built for issues.
+struct Object<'a> {
+    map: &'a Map,
+    prefix: &'static str,
 }
 
-fn take_string(
-    fields: &mut Map,
-    key: &str,
-    rule: StringRule,
-    prefix: &str,
-    out: &mut Map,
-    issues: &mut Vec<ActionIssue>,
-) {
-    match remove(fields, key) {
-        None => issues.push(ActionIssue::missing(&format!("{prefix}{key}"), "a string")),
-        Some(value) => check_string(value, key, prefix, rule, out, issues),
+impl<'a> Object<'a> {
+    fn path(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
     }
-}
 
-fn take_optional_string(
-    fields: &mut Map,
-    key: &str,
-    rule: StringRule,
-    prefix: &str,
-    out: &mut Map,
-    issues: &mut Vec<ActionIssue>,
-) {
-    if let Some(value) = remove(fields, key) {
-        check_string(value, key, prefix, rule, out, issues);
-    }
-}
-
-/// Checks a string field. `prefix` is the dotted path of the parent; the
-/// field's path is only built when there is an issue to report.
-fn check_string(
-    value: Value,
-    key: &str,
-    prefix: &str,
-    rule: StringRule,
-    out: &mut Map,
-    issues: &mut Vec<ActionIssue>,
-) {
-    let Value::String(text) = value else {
-        issues.push(ActionIssue::wrong_type(
-            &format!("{prefix}{key}"),
-            "a string",
-            &value,
-        ));
-        return;
-    };
-    let valid = match rule {
-        StringRule::Any => true,
-        StringRule::NonEmpty => !text.is_empty(),
-        StringRule::Uuid => is_rfc9562_uuid(&text),
-        StringRule::TrustProfile => TRUST_PROFILES.contains(&text.as_str()),
-    };
-    if valid {
-        // INVARIANT: each key is read once into a fresh map.
-        out.push_unique(key.to_owned(), Value::String(text));
-        return;
-    }
-    let path = format!("{prefix}{key}");
-    let problem = match rule {
-        StringRule::Any => None,
-        StringRule::NonEmpty if text.is_empty() => {
-            Some(("ACTION_EMPTY_STRING", format!("{path} must not be empty")))
+    fn string(&self, key: &str, rule: StringRule, required: bool, issues: &mut Vec<ActionIssue>) {
+        let text = match self.map.get(key) {
+            None if required => {
+                issues.push(ActionIssue::missing(&self.path(key), "a string"));
+                return;
+            }
+            None => return,
+            Some(Value::String(text)) => text,
+            Some(other) => {
+                issues.push(ActionIssue::wrong_type(&self.path(key), "a string", other));
+                return;
+            }
+        };
+        let problem = match rule {
+            StringRule::NonEmpty if text.is_empty() => {
+                Some(("ACTION_EMPTY_STRING", "must not be empty".to_owned()))
+            }
+            StringRule::Uuid if !is_rfc9562_uuid(text) => Some((
+                "ACTION_INVALID_UUID",
+                format!("must be an RFC 9562 UUID, found {text:?}"),
+            )),
+            StringRule::TrustProfile if !TRUST_PROFILES.contains(&text.as_str()) => Some((
+                "ACTION_INVALID_VALUE",
+                format!("must be one of LOW, MEDIUM, HIGH or REGULATED, found {text:?}"),
+            )),
+            _ => None,
+        };
+        if let Some((code, problem)) = problem {
+            let path = self.path(key);
+            issues.push(ActionIssue {
+                code,
+                message: format!("{path} {problem}"),
+                path,
+            });
         }
-        StringRule::NonEmpty => None,
-        StringRule::Uuid if !is_rfc9562_uuid(&text) => Some((
-            "ACTION_INVALID_UUID",
-            format!("{path} must be an RFC 9562 UUID, found {text:?}"),
-        )),
-        StringRule::Uuid => None,
-        StringRule::TrustProfile if !TRUST_PROFILES.contains(&text.as_str()) => Some((
-            "ACTION_INVALID_VALUE",
-            format!("{path} must be one of LOW, MEDIUM, HIGH or REGULATED, found {text:?}"),
-        )),
-        StringRule::TrustProfile => None,
-    };
-    if let Some((code, message)) = problem {
-        issues.push(ActionIssue {
-            code,
-            path: path.to_owned(),
-            message,
-        });
     }
-}
 
-fn take_object(
-    fields: &mut Map,
-    key: &str,
-    optional: bool,
-    out: &mut Map,
-    issues: &mut Vec<ActionIssue>,
-    read: impl FnOnce(&mut Map, &mut Map, &mut Vec<ActionIssue>),
-) {
-    match remove(fields, key) {
-        None if optional => {}
-        None => issues.push(ActionIssue::missing(key, "an object")),
-        Some(Value::Object(mut inner)) => {
-            let mut normalized = Map::new();
-            read(&mut inner, &mut normalized, issues);
-            out.insert(key.to_owned(), Value::Object(normalized));
+    /// The nested object under `key`, or `None` after recording an issue
+    /// (or silently when an optional object is absent).
+    fn object(
+        &self,
+        key: &'static str,
+        optional: bool,
+        issues: &mut Vec<ActionIssue>,
+    ) -> Option<Object<'a>> {
+        match self.map.get(key) {
+            None if optional => None,
+            None => {
+                issues.push(ActionIssue::missing(key, "an object"));
+                None
+            }
+            Some(Value::Object(inner)) => Some(Object {
+                map: inner,
+                prefix: match key {
+                    "principal" => "principal.",
+                    "subject" => "subject.",
+                    _ => "relying_party.",
+                },
+            }),
+            Some(other) => {
+                issues.push(ActionIssue::wrong_type(key, "an object", other));
+                None
+            }
         }
-        Some(other) => issues.push(ActionIssue::wrong_type(key, "an object", &other)),
     }
 }
 
@@ -458,7 +385,8 @@ fn take_object(
 /// nesting deeper than the JSON parser allows. Iterative, so hostile depth
 /// from a binding cannot overflow the stack.
 fn check_value_shape(value: &Value, issues: &mut Vec<ActionIssue>) {
-    let mut pending: Vec<(&Value, usize)> = vec![(value, 0)];
+    let mut pending: Vec<(&Value, usize)> = Vec::with_capacity(32);
+    pending.push((value, 0));
     while let Some((current, depth)) = pending.pop() {
         match current {
             Value::Number(number) if !number.is_finite() => {

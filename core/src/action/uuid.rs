@@ -22,16 +22,25 @@ impl Uuid {
     }
 }
 
-impl fmt::Display for Uuid {
+impl Uuid {
     /// Lowercase hyphenated form, `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (index, byte) in self.0.iter().enumerate() {
-            if matches!(index, 4 | 6 | 8 | 10) {
-                f.write_str("-")?;
+    pub fn to_hyphenated(&self) -> String {
+        let mut text = String::with_capacity(36);
+        for (position, byte) in self.0.iter().enumerate() {
+            if matches!(position, 4 | 6 | 8 | 10) {
+                text.push('-');
             }
-            write!(f, "{byte:02x}")?;
+            for nibble in [byte >> 4, byte & 0x0f] {
+                text.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+            }
         }
-        Ok(())
+        text
+    }
+}
+
+impl fmt::Display for Uuid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hyphenated())
     }
 }
 

@@ -67,7 +67,8 @@ impl RuleSet {
 
     /// Positions of the rules whose pattern matches `action_type`, ascending.
     fn candidates(&self, action_type: &str) -> Vec<u32> {
-        let mut positions: Vec<u32> = self.any.clone();
+        let mut positions: Vec<u32> = Vec::with_capacity(self.any.len() + 8);
+        positions.extend_from_slice(&self.any);
         if let Some(found) = self.exact.get(action_type) {
             positions.extend_from_slice(found);
         }

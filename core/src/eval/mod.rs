@@ -23,7 +23,7 @@ pub trait IdSource {
     fn next_uuid(&mut self) -> String {
         let mut bytes = [0u8; 16];
         self.fill(&mut bytes);
-        Uuid::v4_from_bytes(bytes).to_string()
+        Uuid::v4_from_bytes(bytes).to_hyphenated()
     }
 }
 

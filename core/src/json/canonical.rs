@@ -26,11 +26,16 @@ pub fn action_hash(value: &Value) -> String {
 
 /// SHA-256 of `bytes` as 64 lowercase hex digits.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut hex = String::with_capacity(64);
-    for byte in digest {
-        // Writing to a String cannot fail.
-        let _ = write!(hex, "{byte:02x}");
+    hex_lower(&Sha256::digest(bytes))
+}
+
+/// Lowercase hex of `bytes`.
+fn hex_lower(bytes: &[u8]) -> String {
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        for nibble in [byte >> 4, byte & 0x0f] {
+            hex.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+        }
     }
     hex
 }
@@ -40,8 +45,7 @@ fn write_value(value: &Value, out: &mut String) {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
-        Value::Number(number) if *number == 0.0 => out.push('0'),
-        Value::Number(number) => out.push_str(ryu_js::Buffer::new().format_finite(*number)),
+        Value::Number(number) => write_number(*number, out),
         Value::String(text) => write_string(text, out),
         Value::Array(items) => {
             out.push('[');
@@ -54,50 +58,142 @@ fn write_value(value: &Value, out: &mut String) {
             out.push(']');
         }
         Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|(a, _), (b, _)| compare_utf16(a, b));
             out.push('{');
-            for (index, (key, item)) in entries.into_iter().enumerate() {
-                if index > 0 {
+            let mut first = true;
+            let mut write_entry = |key: &str, item: &Value, out: &mut String| {
+                if !first {
                     out.push(',');
                 }
+                first = false;
                 write_string(key, out);
                 out.push(':');
                 write_value(item, out);
+            };
+            if map.len() <= SMALL_OBJECT {
+                // Sort positions on the stack: most objects in an action are
+                // small, and this avoids an allocation per object.
+                let mut order = [0u8; SMALL_OBJECT];
+                let keys: [Option<(&String, &Value)>; SMALL_OBJECT] = small_entries(map);
+                for (slot, position) in order.iter_mut().zip(0u8..) {
+                    *slot = position;
+                }
+                let order = order.get_mut(..map.len()).unwrap_or(&mut []);
+                order.sort_unstable_by(|a, b| match (keys_at(&keys, *a), keys_at(&keys, *b)) {
+                    (Some((a, _)), Some((b, _))) => compare_utf16(a, b),
+                    _ => Ordering::Equal,
+                });
+                for position in order.iter() {
+                    if let Some((key, item)) = keys_at(&keys, *position) {
+                        write_entry(key, item, out);
+                    }
+                }
+            } else {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_by(|(a, _), (b, _)| compare_utf16(a, b));
+                for (key, item) in entries {
+                    write_entry(key, item, out);
+                }
             }
             out.push('}');
         }
     }
 }
 
-/// Orders strings by UTF-16 code units, as RFC 8785 requires. UTF-8 byte
-/// order agrees except when a character above U+FFFF meets one in
-/// U+E000..=U+FFFF, so ASCII keys take the byte comparison.
-fn compare_utf16(a: &str, b: &str) -> Ordering {
-    if a.is_ascii() || b.is_ascii() {
-        return a.as_bytes().cmp(b.as_bytes());
+/// Objects up to this many entries are sorted without allocating.
+const SMALL_OBJECT: usize = 16;
+
+fn small_entries(map: &super::value::Map) -> [Option<(&String, &Value)>; SMALL_OBJECT] {
+    let mut entries = [None; SMALL_OBJECT];
+    for (slot, entry) in entries.iter_mut().zip(map.iter()) {
+        *slot = Some(entry);
     }
-    a.encode_utf16().cmp(b.encode_utf16())
+    entries
+}
+
+fn keys_at<'a>(
+    entries: &[Option<(&'a String, &'a Value)>; SMALL_OBJECT],
+    position: u8,
+) -> Option<(&'a String, &'a Value)> {
+    entries.get(usize::from(position)).copied().flatten()
+}
+
+/// Orders strings by UTF-16 code units, as RFC 8785 requires.
+///
+/// UTF-8 byte order agrees with it except between a character above U+FFFF
+/// (lead byte 0xF0 to 0xF4, a surrogate pair in UTF-16) and one in
+/// U+E000..=U+FFFF (lead byte 0xEE or 0xEF): UTF-16 puts the surrogate pair
+/// first. The first differing byte is a lead byte in both strings or a
+/// continuation byte in both, because the bytes before it are equal.
+fn compare_utf16(a: &str, b: &str) -> Ordering {
+    let first_difference = a.bytes().zip(b.bytes()).find(|(x, y)| x != y);
+    match first_difference {
+        None => a.len().cmp(&b.len()),
+        Some((x, y)) if x >= 0xF0 && (0xEE..=0xEF).contains(&y) => Ordering::Less,
+        Some((x, y)) if y >= 0xF0 && (0xEE..=0xEF).contains(&x) => Ordering::Greater,
+        Some((x, y)) => x.cmp(&y),
+    }
 }
 
 fn write_string(text: &str, out: &mut String) {
     out.push('"');
-    for character in text.chars() {
-        match character {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            control if u32::from(control) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(control));
+    let mut rest = text;
+    while let Some(position) = rest
+        .bytes()
+        .position(|b| b < 0x20 || b == b'"' || b == b'\\')
+    {
+        // INVARIANT: `position` is at an ASCII byte, so both slices are on
+        // character boundaries.
+        out.push_str(rest.get(..position).unwrap_or(""));
+        let byte = rest.as_bytes().get(position).copied().unwrap_or(0);
+        match byte {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            control => {
+                let _ = write!(out, "\\u{control:04x}");
             }
-            other => out.push(other),
         }
+        rest = rest.get(position + 1..).unwrap_or("");
     }
+    out.push_str(rest);
     out.push('"');
+}
+
+/// Writes a finite number in ECMAScript form. Integers below 2^53 take a
+/// fast path; they print the same as ECMAScript (no exponent below 1e21).
+fn write_number(number: f64, out: &mut String) {
+    if number.fract() == 0.0 && number.abs() < 9_007_199_254_740_992.0 {
+        // INVARIANT: integral and within ±2^53, so the cast is exact; -0
+        // becomes 0 as in ECMAScript.
+        #[allow(clippy::cast_possible_truncation)]
+        let integer = number as i64;
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        let mut rest = integer.unsigned_abs();
+        loop {
+            start -= 1;
+            if let Some(slot) = digits.get_mut(start) {
+                // The remainder is below 10, so the cast is exact.
+                #[allow(clippy::cast_possible_truncation)]
+                let digit = (rest % 10) as u8;
+                *slot = b'0' + digit;
+            }
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        if integer < 0 {
+            out.push('-');
+        }
+        out.push_str(std::str::from_utf8(digits.get(start..).unwrap_or(&[])).unwrap_or("0"));
+    } else {
+        out.push_str(ryu_js::Buffer::new().format_finite(number));
+    }
 }
 
 #[cfg(test)]
@@ -118,6 +214,61 @@ mod tests {
             canonical_json(&value),
             "{\"a\":3,\"\u{1f600}\":2,\"\u{fb01}\":1}"
         );
+    }
+
+    #[test]
+    fn utf16_order_matches_encode_utf16() {
+        let samples = [
+            "",
+            "a",
+            "ab",
+            "b",
+            "\u{7f}",
+            "\u{80}",
+            "\u{e9}",
+            "\u{7ff}",
+            "\u{800}",
+            "\u{d7ff}",
+            "\u{e000}",
+            "\u{fb01}",
+            "\u{ffff}",
+            "\u{10000}",
+            "\u{1f600}",
+            "\u{10ffff}",
+            "a\u{1f600}",
+            "a\u{fb01}",
+            "\u{1f600}a",
+            "\u{1f601}",
+        ];
+        for a in samples {
+            for b in samples {
+                assert_eq!(
+                    compare_utf16(a, b),
+                    a.encode_utf16().cmp(b.encode_utf16()),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn integers_print_like_ecmascript() {
+        for number in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            42.0,
+            1e15,
+            -9_007_199_254_740_991.0,
+            1e20,
+            0.5,
+            -2.5e-7,
+        ] {
+            let mut fast = String::new();
+            write_number(number, &mut fast);
+            assert_eq!(fast, crate::json::format_number(number), "{number}");
+        }
     }
 
     #[test]

@@ -5,7 +5,6 @@
 //! cannot hold. It uses an explicit stack, so nesting depth is bounded by
 //! [`JsonLimits::max_depth`] and never by the thread's stack.
 
-use std::collections::HashSet;
 use std::fmt;
 
 use super::number::check_number_literal;
@@ -109,16 +108,9 @@ pub fn parse_with_limits(text: &str, limits: &JsonLimits) -> Result<Value, JsonE
     Ok(value)
 }
 
-/// Objects with more keys than this track their keys in a hash set.
-const LINEAR_KEY_CHECK_MAX: usize = 16;
-
 enum Frame {
     Array(Vec<Value>),
-    Object {
-        map: Map,
-        key: String,
-        seen: Option<HashSet<String>>,
-    },
+    Object { map: Map, key: String },
 }
 
 struct Parser<'a> {
@@ -158,7 +150,7 @@ impl Parser<'_> {
                         }
                     }
                 }
-                Frame::Object { map, key, .. } => {
+                Frame::Object { map, key } => {
                     let key = std::mem::take(key);
                     map.push_unique(key, value);
                     self.skip_whitespace();
@@ -166,8 +158,8 @@ impl Parser<'_> {
                         Some(b',') => {
                             let key_start = self.position;
                             let next_key = self.object_key()?;
-                            if let Some(Frame::Object { map, key, seen }) = stack.last_mut() {
-                                check_unique_key(map, seen, &next_key).map_err(|message| {
+                            if let Some(Frame::Object { map, key }) = stack.last_mut() {
+                                check_unique_key(map, &next_key).map_err(|message| {
                                     self.error_at(key_start, "JSON_DUPLICATE_KEY", &message)
                                 })?;
                                 *key = next_key;
@@ -228,7 +220,6 @@ impl Parser<'_> {
                     stack.push(Frame::Object {
                         map: Map::new(),
                         key,
-                        seen: None,
                     });
                 }
                 Some(b'"') => return self.string().map(Value::String),
@@ -451,22 +442,8 @@ impl Parser<'_> {
     }
 }
 
-fn check_unique_key(
-    map: &Map,
-    seen: &mut Option<HashSet<String>>,
-    key: &str,
-) -> Result<(), String> {
-    let duplicate = match seen {
-        Some(keys) => !keys.insert(key.to_owned()),
-        None if map.len() < LINEAR_KEY_CHECK_MAX => map.contains_key(key),
-        None => {
-            let mut keys: HashSet<String> = map.iter().map(|(k, _)| k.clone()).collect();
-            let duplicate = !keys.insert(key.to_owned());
-            *seen = Some(keys);
-            duplicate
-        }
-    };
-    if duplicate {
+fn check_unique_key(map: &Map, key: &str) -> Result<(), String> {
+    if map.contains_key(key) {
         Err(format!(
             "the key {key:?} appears more than once in an object"
         ))

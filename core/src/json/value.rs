@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
@@ -16,11 +18,25 @@ pub enum Value {
 
 /// A JSON object: entries in insertion order with unique keys.
 ///
-/// Lookups scan the entries, which is faster than hashing for the handful of
-/// keys an action carries. The parser and [`Map::insert`] keep keys unique.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Small objects are scanned, which is faster than hashing for the handful
+/// of keys an action carries. Objects with more than [`INDEXED_MIN_LEN`]
+/// entries also keep a hash index, so a lookup never costs time linear in
+/// the size of a hostile payload.
+#[derive(Clone, Debug, Default)]
 pub struct Map {
     entries: Vec<(String, Value)>,
+    /// Position of each key; present only above [`INDEXED_MIN_LEN`] entries.
+    /// INVARIANT: when present, maps every key to its position in `entries`.
+    index: Option<HashMap<String, usize>>,
+}
+
+/// Entry count above which a [`Map`] keeps a hash index.
+const INDEXED_MIN_LEN: usize = 16;
+
+impl PartialEq for Map {
+    fn eq(&self, other: &Map) -> bool {
+        self.entries == other.entries
+    }
 }
 
 impl Map {
@@ -29,46 +45,102 @@ impl Map {
         Map::default()
     }
 
+    /// Creates an empty object with room for `capacity` entries.
+    pub fn with_capacity(capacity: usize) -> Map {
+        Map {
+            entries: Vec::with_capacity(capacity),
+            index: None,
+        }
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self
+                .entries
+                .iter()
+                .position(|(candidate, _)| candidate == key),
+        }
+    }
+
     /// Returns the value stored under `key`, if any.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.entries
-            .iter()
-            .find(|(candidate, _)| candidate == key)
-            .map(|(_, value)| value)
+        let position = self.position(key)?;
+        self.entries.get(position).map(|(_, value)| value)
     }
 
     /// Returns true when `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.get(key).is_some()
+        self.position(key).is_some()
     }
 
     /// Stores `value` under `key`, replacing and returning an earlier value.
     pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
-        if let Some((_, slot)) = self
-            .entries
-            .iter_mut()
-            .find(|(candidate, _)| *candidate == key)
+        if let Some(position) = self.position(&key)
+            && let Some((_, slot)) = self.entries.get_mut(position)
         {
             return Some(std::mem::replace(slot, value));
         }
-        self.entries.push((key, value));
+        self.push_unique(key, value);
         None
     }
 
     /// Removes `key` and returns its value, keeping the order of the rest.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let position = self
-            .entries
-            .iter()
-            .position(|(candidate, _)| candidate == key)?;
-        Some(self.entries.remove(position).1)
+        self.remove_entry(key).map(|(_, value)| value)
+    }
+
+    /// Removes `key` and returns the stored key and value, keeping the order
+    /// of the rest.
+    pub fn remove_entry(&mut self, key: &str) -> Option<(String, Value)> {
+        let position = self.position(key)?;
+        let entry = self.entries.remove(position);
+        if self.index.is_some() {
+            self.rebuild_index();
+        }
+        Some(entry)
+    }
+
+    /// Returns the value stored under `key` for modification, if any.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        let position = self.position(key)?;
+        self.entries.get_mut(position).map(|(_, value)| value)
+    }
+
+    /// Keeps only the entries for which `keep` returns true, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &Value) -> bool) {
+        let before = self.entries.len();
+        self.entries.retain(|(key, value)| keep(key, value));
+        if self.index.is_some() && self.entries.len() != before {
+            if self.entries.len() > INDEXED_MIN_LEN {
+                self.rebuild_index();
+            } else {
+                self.index = None;
+            }
+        }
     }
 
     /// Appends an entry without checking for an existing key.
     ///
     /// INVARIANT: the caller has checked that `key` is not present.
     pub(crate) fn push_unique(&mut self, key: String, value: Value) {
+        if let Some(index) = &mut self.index {
+            index.insert(key.clone(), self.entries.len());
+        }
         self.entries.push((key, value));
+        if self.index.is_none() && self.entries.len() > INDEXED_MIN_LEN {
+            self.rebuild_index();
+        }
+    }
+
+    fn rebuild_index(&mut self) {
+        let index = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(position, (key, _))| (key.clone(), position))
+            .collect();
+        self.index = Some(index);
     }
 
     /// Number of entries.
@@ -216,5 +288,44 @@ fn serialize_number<S: Serializer>(number: f64, serializer: S) -> Result<S::Ok, 
         serializer.serialize_i64(integer)
     } else {
         serializer.serialize_f64(number)
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_maps_stay_consistent_with_index() {
+        let mut map = Map::new();
+        for index in 0..100 {
+            map.insert(format!("k{index}"), Value::Number(f64::from(index)));
+        }
+        assert_eq!(map.get("k77"), Some(&Value::Number(77.0)));
+        assert_eq!(
+            map.insert("k5".to_owned(), Value::Null),
+            Some(Value::Number(5.0))
+        );
+        assert_eq!(map.remove("k0"), Some(Value::Number(0.0)));
+        assert_eq!(map.get("k0"), None);
+        assert_eq!(map.get("k99"), Some(&Value::Number(99.0)));
+        assert_eq!(map.len(), 99);
+        assert_eq!(map.iter().next().map(|(k, _)| k.as_str()), Some("k1"));
+    }
+
+    #[test]
+    fn equality_ignores_the_index() {
+        let small: Map = (0..20).map(|i| (format!("k{i}"), Value::Null)).collect();
+        let mut other = Map::new();
+        for i in 0..20 {
+            other.push_unique(format!("k{i}"), Value::Null);
+        }
+        assert_eq!(small, other);
     }
 }

@@ -112,6 +112,18 @@ impl Policy {
     ) -> Decision {
         decide_guarded(&self.inner.rules, action, options, ids)
     }
+
+    /// Parses action JSON text, validates it and evaluates it; text that is
+    /// not valid JSON or not a valid action yields a DENY decision carrying
+    /// the error. Never panics.
+    pub fn decide_json(
+        &self,
+        action: &str,
+        options: &EvaluationOptions,
+        ids: &mut dyn IdSource,
+    ) -> Decision {
+        decide_json_guarded(&self.inner.rules, action, options, ids)
+    }
 }
 
 /// Several policies applied together, most specific first.
@@ -142,6 +154,27 @@ impl PolicyStack {
         PolicyStack {
             rules: Arc::new(RuleSet::new(rules, default)),
             layers,
+        }
+    }
+
+    /// Wraps one policy so that it evaluates exactly like
+    /// [`Policy::evaluate`]: a `passthrough` default denies with its own
+    /// reason instead of becoming `deny`. Lets callers treat one policy and
+    /// a stack alike.
+    pub fn single(policy: Policy) -> PolicyStack {
+        PolicyStack {
+            rules: Arc::new(policy.inner.rules.clone()),
+            layers: vec![policy],
+        }
+    }
+
+    /// Builds the stack a caller with `policies` means: one policy
+    /// evaluates on its own ([`PolicyStack::single`]), several are layered
+    /// most specific first ([`PolicyStack::new`]).
+    pub fn from_policies(policies: Vec<Policy>) -> PolicyStack {
+        match <[Policy; 1]>::try_from(policies) {
+            Ok([only]) => PolicyStack::single(only),
+            Err(layers) => PolicyStack::new(layers),
         }
     }
 
@@ -195,6 +228,18 @@ impl PolicyStack {
     ) -> Decision {
         decide_guarded(&self.rules, action, options, ids)
     }
+
+    /// Parses action JSON text, validates it and evaluates it; text that is
+    /// not valid JSON or not a valid action yields a DENY decision carrying
+    /// the error. Never panics.
+    pub fn decide_json(
+        &self,
+        action: &str,
+        options: &EvaluationOptions,
+        ids: &mut dyn IdSource,
+    ) -> Decision {
+        decide_json_guarded(&self.rules, action, options, ids)
+    }
 }
 
 fn evaluate_guarded(
@@ -227,6 +272,30 @@ fn decide_guarded(
     match Action::from_value(action) {
         Ok(action) => evaluate_guarded(rules, &action, options, ids),
         Err(error) => failed_closed("", "", error.code(), error.to_string(), options, ids),
+    }
+}
+
+fn decide_json_guarded(
+    rules: &RuleSet,
+    text: &str,
+    options: &EvaluationOptions,
+    ids: &mut dyn IdSource,
+) -> Decision {
+    match crate::json::parse(text) {
+        Ok(value) => decide_guarded(rules, value, options, ids),
+        Err(error) => failed_closed(
+            "",
+            "",
+            error.code(),
+            format!(
+                "invalid action JSON at line {}, column {}: {}",
+                error.line(),
+                error.column(),
+                error.message()
+            ),
+            options,
+            ids,
+        ),
     }
 }
 

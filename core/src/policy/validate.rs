@@ -92,11 +92,22 @@ fn describe(node: &Node) -> String {
     match &node.value {
         NodeValue::Null => "null".to_owned(),
         NodeValue::Bool(flag) => format!("the boolean {flag}"),
-        NodeValue::Number(number) => format!("the number {number}"),
+        NodeValue::Number(number) => format!("the number {}", yaml_number(*number)),
         NodeValue::UnrepresentableNumber(text) => format!("the number {text}"),
         NodeValue::String(text) => format!("{:?}", truncate(text)),
         NodeValue::Sequence(_) => "a list".to_owned(),
         NodeValue::Mapping(_) => "a mapping".to_owned(),
+    }
+}
+
+/// Spells a number as YAML does: `.inf`, `-.inf`, `.nan`, or its value.
+fn yaml_number(number: f64) -> String {
+    if number.is_nan() {
+        ".nan".to_owned()
+    } else if number.is_infinite() {
+        if number > 0.0 { ".inf" } else { "-.inf" }.to_owned()
+    } else {
+        crate::json::format_number(number)
     }
 }
 
@@ -509,7 +520,10 @@ impl Validator {
                 None => Some(Map::new()),
                 Some(params_node) => match &params_node.value {
                     NodeValue::Mapping(_) => {
-                        match self.node_to_value(params_node, &join(&item_path, "params")) {
+                        // The whole document was converted (and its numbers and
+                        // keys reported) already; convert again without reporting.
+                        let mut quiet = Validator::default();
+                        match quiet.node_to_value(params_node, &join(&item_path, "params")) {
                             Value::Object(map) => Some(map),
                             _ => None,
                         }
@@ -676,7 +690,7 @@ impl Validator {
                 let Some(value) = value else {
                     self.error(
                         "POLICY_MISSING_FIELD",
-                        format!("{op} needs a value to compare with; without one the reference compares against undefined"),
+                        format!("{op} needs a value to compare with; only exists takes none"),
                         &value_path,
                         fields.mark,
                     );
@@ -834,7 +848,10 @@ impl Validator {
             NodeValue::Number(number) => {
                 self.error(
                     "POLICY_INVALID_NUMBER",
-                    format!("the non-finite number {number} is not allowed in a policy"),
+                    format!(
+                        "the non-finite number {} is not allowed in a policy",
+                        yaml_number(*number)
+                    ),
                     path,
                     node.mark,
                 );

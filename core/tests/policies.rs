@@ -1,0 +1,167 @@
+//! Policy loading, diagnostics, layering, bindings and fail-closed
+//! decisions through the public API.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use openleash_core::json::parse;
+use openleash_core::policy::{Binding, order_bindings};
+use openleash_core::{
+    Action, DecisionResult, EvaluationOptions, Policy, PolicyStack, SequentialIds, Timestamp,
+};
+
+const ACTION: &str = r#"{"action_id": "3b241101-e2bb-4255-8caf-4136c566a962", "action_type": "purchase",
+  "requested_at": "2025-03-01T12:00:00.000Z", "principal": {"agent_id": "a"},
+  "subject": {"principal_id": "9c5b94b1-35ad-49bb-b118-8e8fc24abf80"}, "payload": {"amount_minor": 10}}"#;
+
+fn options() -> EvaluationOptions {
+    EvaluationOptions::at(Timestamp::UNIX_EPOCH)
+}
+
+#[test]
+fn diagnostics_carry_path_line_and_column() {
+    let text = "version: 1\ndefault: deny\nrules:\n  - id: r\n    effect: allow\n    action: purchase\n    when: {match: {path: \"$.payload.x\", op: contains, value: 1}}\n";
+    let error = Policy::from_yaml(text).unwrap_err();
+    let diagnostic = &error.diagnostics()[0];
+    assert_eq!(diagnostic.code(), "POLICY_INVALID_VALUE");
+    assert_eq!(diagnostic.path(), "rules[0].when.match.op");
+    assert_eq!((diagnostic.line(), diagnostic.column()), (7, 45));
+    assert!(diagnostic.message().contains("\"contains\""));
+}
+
+#[test]
+fn every_problem_in_a_document_is_reported() {
+    let text =
+        "version: 2\ndefault: maybe\nrules:\n  - {id: r, effect: permit, action: a, extra: 1}\n";
+    let error = Policy::from_yaml(text).unwrap_err();
+    let codes: Vec<&str> = error.diagnostics().iter().map(|d| d.code()).collect();
+    assert_eq!(
+        codes,
+        [
+            "POLICY_UNSUPPORTED_VERSION",
+            "POLICY_INVALID_VALUE",
+            "POLICY_INVALID_VALUE",
+            "POLICY_UNKNOWN_KEY"
+        ]
+    );
+}
+
+#[test]
+fn params_with_a_non_string_key_are_reported_once() {
+    let text = "version: 1\ndefault: deny\nrules:\n  - id: r\n    effect: allow\n    action: a\n    obligations: [{type: DEPOSIT, params: {1: x}}]\n";
+    let error = Policy::from_yaml(text).unwrap_err();
+    let codes: Vec<&str> = error.diagnostics().iter().map(|d| d.code()).collect();
+    assert_eq!(codes, ["POLICY_INVALID_KEY"]);
+}
+
+#[test]
+fn non_finite_numbers_are_named_as_yaml_writes_them() {
+    let text = "version: 1\ndefault: deny\nrules:\n  - {id: r, effect: allow, action: a, constraints: {amount_max: .inf}}\n";
+    let error = Policy::from_yaml(text).unwrap_err();
+    assert_eq!(error.code(), "POLICY_INVALID_NUMBER");
+    assert!(error.diagnostics()[0].message().contains(".inf"));
+}
+
+#[test]
+fn duplicate_rule_ids_load_with_a_warning() {
+    let text = "version: 1\ndefault: deny\nrules:\n  - {id: r, effect: allow, action: a}\n  - {id: r, effect: deny, action: b}\n";
+    let policy = Policy::from_yaml(text).unwrap();
+    assert_eq!(policy.warnings().len(), 1);
+    assert_eq!(policy.warnings()[0].code(), "POLICY_DUPLICATE_RULE_ID");
+    assert_eq!(policy.warnings()[0].path(), "rules[1]");
+}
+
+#[test]
+fn binding_for_another_agent_never_applies_through_a_group() {
+    let record = |policy: &str, agent: &str, group: &str| {
+        let text = format!(
+            r#"{{"policy_id": "{policy}", "applies_to_agent_principal_id": {agent}, "applies_to_group_id": {group}}}"#
+        );
+        Binding::from_value(&parse(&text).unwrap()).unwrap()
+    };
+    let bindings = [
+        record("other-agent-in-group", "\"agent-b\"", "\"g\""),
+        record("group", "null", "\"g\""),
+        record("owner", "null", "null"),
+    ];
+    let ordered: Vec<&str> = order_bindings(&bindings, "agent-a", &["g"])
+        .iter()
+        .map(|binding| binding.policy_id.as_str())
+        .collect();
+    assert_eq!(ordered, ["group", "owner"]);
+}
+
+#[test]
+fn invalid_action_json_is_denied_with_its_code() {
+    let policy = Policy::from_yaml("version: 1\ndefault: allow\nrules: []\n").unwrap();
+    let decision = policy.decide_json(
+        "{\"action_id\": ",
+        &options(),
+        &mut SequentialIds::default(),
+    );
+    assert_eq!(decision.result, DecisionResult::Deny);
+    assert_eq!(decision.error.unwrap().code, "JSON_SYNTAX");
+}
+
+#[test]
+fn invalid_action_is_denied_with_its_code() {
+    let policy = Policy::from_yaml("version: 1\ndefault: allow\nrules: []\n").unwrap();
+    let text = ACTION.replace("3b241101-e2bb-4255-8caf-4136c566a962", "not-a-uuid");
+    let decision = policy.decide_json(&text, &options(), &mut SequentialIds::default());
+    assert_eq!(decision.result, DecisionResult::Deny);
+    assert_eq!(decision.error.unwrap().code, "ACTION_INVALID_UUID");
+}
+
+#[test]
+fn single_passthrough_policy_denies_with_its_own_reason() {
+    let policy = Policy::from_yaml("version: 1\ndefault: passthrough\nrules: []\n").unwrap();
+    let action = Action::from_json(ACTION).unwrap();
+    let alone = PolicyStack::from_policies(vec![policy.clone()]);
+    let decision = alone.evaluate(&action, &options(), &mut SequentialIds::default());
+    assert_eq!(
+        decision.reason,
+        "No rule matched; default policy: passthrough (no further layer — denied)"
+    );
+    let merged = PolicyStack::new(vec![policy]);
+    let decision = merged.evaluate(&action, &options(), &mut SequentialIds::default());
+    assert_eq!(decision.reason, "No rule matched; default policy: deny");
+}
+
+#[test]
+fn handles_are_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Policy>();
+    assert_send_sync::<PolicyStack>();
+
+    let text = "version: 1\ndefault: deny\nrules:\n  - {id: small, effect: allow, action: purchase, constraints: {amount_max: 100}}\n";
+    let stack = PolicyStack::from_policies(vec![Policy::from_yaml(text).unwrap()]);
+    let action = Action::from_json(ACTION).unwrap();
+    std::thread::scope(|scope| {
+        for thread in 0..4u128 {
+            let (stack, action) = (&stack, &action);
+            scope.spawn(move || {
+                let mut ids = SequentialIds::starting_at(thread << 64);
+                for _ in 0..1000 {
+                    let decision = stack.evaluate(action, &options(), &mut ids);
+                    assert_eq!(decision.result, DecisionResult::Allow);
+                }
+            });
+        }
+    });
+}
+
+#[test]
+fn decision_ids_come_from_the_id_source() {
+    let policy = Policy::from_yaml("version: 1\ndefault: require_approval\nrules: []\n").unwrap();
+    let action = Action::from_json(ACTION).unwrap();
+    let decision = policy.evaluate(&action, &options(), &mut SequentialIds::default());
+    assert_eq!(
+        decision.obligations[0].obligation_id,
+        "00000000-0000-4000-8000-000000000000"
+    );
+    assert_eq!(decision.decision_id, "00000000-0000-4000-8000-000000000001");
+}
