@@ -67,6 +67,15 @@ fn parse_and_compile(c: &mut Criterion) {
             b.iter(|| Policy::from_yaml(black_box(&text)).unwrap())
         });
     }
+    // The parts of loading, for locating its cost.
+    let text = policy_text(5);
+    let limits = openleash_core::yaml::YamlLimits::default();
+    c.bench_function("parse_compile/part_yaml_5_rules", |b| {
+        b.iter(|| openleash_core::yaml::parse(black_box(&text), &limits).unwrap())
+    });
+    c.bench_function("parse_compile/part_one_regex", |b| {
+        b.iter(|| openleash_core::regex::JsRegex::new(black_box("\\.invalid$")).unwrap())
+    });
     floor(c, "parse_compile");
 }
 

@@ -6,6 +6,7 @@
 //! see "Differences from OpenLeash" in the policy-language reference.
 
 use std::collections::HashSet;
+use std::fmt;
 use std::sync::Arc;
 
 use crate::json::{Map, Value};
@@ -36,7 +37,7 @@ pub(crate) struct Validated {
 /// Validates a parsed document. Returns the policy, or every diagnostic.
 pub(crate) fn validate(root: &Node) -> Result<Validated, Vec<Diagnostic>> {
     let mut validator = Validator::default();
-    let document = validator.node_to_value(root, "");
+    let document = validator.node_to_value(root, &ROOT);
     let parts = validator.document(root);
     match parts {
         Some((default, rules)) if validator.errors.is_empty() => {
@@ -76,16 +77,41 @@ impl<'a> Fields<'a> {
     }
 }
 
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
+/// A location in the document, such as `rules[2].when.match.op`. It is a
+/// chain of borrowed segments, rendered only when a diagnostic needs it.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root,
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+const ROOT: Path<'static> = Path::Root;
+
+impl<'a> Path<'a> {
+    fn key<'b>(&'b self, key: &'b str) -> Path<'b> {
+        Path::Key(self, key)
+    }
+
+    fn index<'b>(&'b self, position: usize) -> Path<'b> {
+        Path::Index(self, position)
+    }
+
+    fn is_root(&self) -> bool {
+        matches!(self, Path::Root)
     }
 }
 
-fn index(path: &str, position: usize) -> String {
-    format!("{path}[{position}]")
+impl fmt::Display for Path<'_> {
+    /// Renders the path; recursion depth is bounded by the YAML depth limit.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Key(parent, key) if parent.is_root() => f.write_str(key),
+            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
+            Path::Index(parent, position) => write!(f, "{parent}[{position}]"),
+        }
+    }
 }
 
 fn describe(node: &Node) -> String {
@@ -124,18 +150,22 @@ fn truncate(text: &str) -> String {
 }
 
 impl Validator {
-    fn error(&mut self, code: &'static str, message: String, path: &str, mark: Mark) {
+    fn error(&mut self, code: &'static str, message: String, path: &Path<'_>, mark: Mark) {
         self.errors.push(Diagnostic::new(
             code,
             message,
-            path.to_owned(),
+            path.to_string(),
             mark.line,
             mark.column,
         ));
     }
 
-    fn wrong_type(&mut self, path: &str, expected: &str, node: &Node) {
-        let name = if path.is_empty() { "the policy" } else { path };
+    fn wrong_type(&mut self, path: &Path<'_>, expected: &str, node: &Node) {
+        let name = if path.is_root() {
+            "the policy".to_owned()
+        } else {
+            path.to_string()
+        };
         self.error(
             "POLICY_INVALID_TYPE",
             format!("{name} must be {expected}, found {}", describe(node)),
@@ -149,7 +179,7 @@ impl Validator {
     fn fields<'a>(
         &mut self,
         node: &'a Node,
-        path: &str,
+        path: &Path<'_>,
         what: &str,
         allowed: &[&str],
         required: &[&str],
@@ -175,10 +205,10 @@ impl Validator {
             if allowed.contains(&name.as_str()) {
                 fields.entries.push((name.as_str(), value, key.mark));
             } else {
-                let place = if path.is_empty() {
+                let place = if path.is_root() {
                     "the policy".to_owned()
                 } else {
-                    path.to_owned()
+                    path.to_string()
                 };
                 self.error(
                     "POLICY_UNKNOWN_KEY",
@@ -187,22 +217,22 @@ impl Validator {
                         truncate(name),
                         allowed.join(", ")
                     ),
-                    &join(path, name),
+                    &path.key(name),
                     key.mark,
                 );
             }
         }
         for key in required {
             if fields.get(key).is_none() {
-                let place = if path.is_empty() {
+                let place = if path.is_root() {
                     "the policy".to_owned()
                 } else {
-                    path.to_owned()
+                    path.to_string()
                 };
                 self.error(
                     "POLICY_MISSING_FIELD",
                     format!("{place} is missing the required key {key:?}"),
-                    &join(path, key),
+                    &path.key(key),
                     node.mark,
                 );
             }
@@ -213,7 +243,7 @@ impl Validator {
     fn document(&mut self, root: &Node) -> Option<(DefaultEffect, Vec<Rule>)> {
         let fields = self.fields(
             root,
-            "",
+            &ROOT,
             "a mapping with the keys version, default and rules",
             &["version", "default", "rules"],
             &["version", "default", "rules"],
@@ -225,13 +255,13 @@ impl Validator {
                 NodeValue::Number(number) if *number == 2.0 => self.error(
                     "POLICY_UNSUPPORTED_VERSION",
                     "version 2 is not supported by this release; use version 1".to_owned(),
-                    "version",
+                    &ROOT.key("version"),
                     version.mark,
                 ),
                 _ => self.error(
                     "POLICY_UNSUPPORTED_VERSION",
                     format!("version must be the number 1, found {}", describe(version)),
-                    "version",
+                    &ROOT.key("version"),
                     version.mark,
                 ),
             }
@@ -249,7 +279,7 @@ impl Validator {
                         "default must be one of allow, deny, require_approval or passthrough, found {}",
                         describe(node)
                     ),
-                    "default",
+                    &ROOT.key("default"),
                     node.mark,
                 );
             }
@@ -264,20 +294,20 @@ impl Validator {
     }
 
     fn rules(&mut self, node: &Node) -> Vec<Rule> {
-        let Some(items) = self.list(node, "rules", "a list of rules", MAX_RULES) else {
+        let Some(items) = self.list(node, &ROOT.key("rules"), "a list of rules", MAX_RULES) else {
             return Vec::new();
         };
         items
             .iter()
             .enumerate()
-            .filter_map(|(position, item)| self.rule(item, &index("rules", position)))
+            .filter_map(|(position, item)| self.rule(item, &ROOT.key("rules").index(position)))
             .collect()
     }
 
     fn list<'a>(
         &mut self,
         node: &'a Node,
-        path: &str,
+        path: &Path<'_>,
         what: &str,
         max: usize,
     ) -> Option<&'a [Node]> {
@@ -300,7 +330,7 @@ impl Validator {
         Some(items)
     }
 
-    fn rule(&mut self, node: &Node, path: &str) -> Option<Rule> {
+    fn rule(&mut self, node: &Node, path: &Path<'_>) -> Option<Rule> {
         let fields = self.fields(
             node,
             path,
@@ -322,7 +352,7 @@ impl Validator {
 
         let id = fields
             .get("id")
-            .and_then(|n| self.string(n, &join(path, "id")));
+            .and_then(|n| self.string(n, &path.key("id")));
         let effect = fields.get("effect").and_then(|n| {
             let parsed = match &n.value {
                 NodeValue::String(text) if text == "allow" => Some(Effect::Allow),
@@ -333,7 +363,7 @@ impl Validator {
                 self.error(
                     "POLICY_INVALID_VALUE",
                     format!("effect must be allow or deny, found {}", describe(n)),
-                    &join(path, "effect"),
+                    &path.key("effect"),
                     n.mark,
                 );
             }
@@ -341,27 +371,27 @@ impl Validator {
         });
         let pattern = fields
             .get("action")
-            .and_then(|n| self.string(n, &join(path, "action")))
+            .and_then(|n| self.string(n, &path.key("action")))
             .map(|text| ActionPattern::parse(&text));
         if let Some(description) = fields.get("description") {
-            self.string(description, &join(path, "description"));
+            self.string(description, &path.key("description"));
         }
         let when = fields
             .get("when")
-            .and_then(|n| self.expr(n, &join(path, "when")));
+            .and_then(|n| self.expr(n, &path.key("when")));
         let constraints = fields
             .get("constraints")
-            .and_then(|n| self.constraints(n, &join(path, "constraints")));
+            .and_then(|n| self.constraints(n, &path.key("constraints")));
         let min_assurance_level = fields
             .get("requirements")
-            .and_then(|n| self.requirements(n, &join(path, "requirements")));
+            .and_then(|n| self.requirements(n, &path.key("requirements")));
         let obligations = fields
             .get("obligations")
-            .map(|n| self.obligations(n, &join(path, "obligations")))
+            .map(|n| self.obligations(n, &path.key("obligations")))
             .unwrap_or_default();
         let (proof_required, proof_ttl_seconds) = fields
             .get("proof")
-            .map(|n| self.proof(n, &join(path, "proof")))
+            .map(|n| self.proof(n, &path.key("proof")))
             .unwrap_or((false, None));
 
         if self.errors.len() != errors_before {
@@ -380,7 +410,7 @@ impl Validator {
         })
     }
 
-    fn string(&mut self, node: &Node, path: &str) -> Option<String> {
+    fn string(&mut self, node: &Node, path: &Path<'_>) -> Option<String> {
         match &node.value {
             NodeValue::String(text) => Some(text.clone()),
             _ => {
@@ -393,7 +423,7 @@ impl Validator {
     /// A finite number. Non-finite and unrepresentable numbers were already
     /// reported when the document was converted, so they return `None`
     /// silently here.
-    fn number(&mut self, node: &Node, path: &str) -> Option<f64> {
+    fn number(&mut self, node: &Node, path: &Path<'_>) -> Option<f64> {
         match &node.value {
             NodeValue::Number(number) if number.is_finite() => Some(*number),
             NodeValue::Number(_) | NodeValue::UnrepresentableNumber(_) => None,
@@ -404,16 +434,16 @@ impl Validator {
         }
     }
 
-    fn string_list(&mut self, node: &Node, path: &str) -> Option<Vec<String>> {
+    fn string_list(&mut self, node: &Node, path: &Path<'_>) -> Option<Vec<String>> {
         let items = self.list(node, path, "a list of strings", MAX_LIST_ITEMS)?;
         let mut strings = Vec::with_capacity(items.len());
         for (position, item) in items.iter().enumerate() {
-            strings.push(self.string(item, &index(path, position))?);
+            strings.push(self.string(item, &path.index(position))?);
         }
         Some(strings)
     }
 
-    fn constraints(&mut self, node: &Node, path: &str) -> Option<Constraints> {
+    fn constraints(&mut self, node: &Node, path: &Path<'_>) -> Option<Constraints> {
         let fields = self.fields(
             node,
             path,
@@ -430,7 +460,7 @@ impl Validator {
         )?;
         let mut constraints = Constraints::default();
         for (name, value, _) in &fields.entries {
-            let field_path = join(path, name);
+            let field_path = path.key(name);
             match *name {
                 "amount_max" => constraints.amount_max = self.number(value, &field_path),
                 "amount_min" => constraints.amount_min = self.number(value, &field_path),
@@ -447,7 +477,7 @@ impl Validator {
         Some(constraints)
     }
 
-    fn requirements(&mut self, node: &Node, path: &str) -> Option<AssuranceLevel> {
+    fn requirements(&mut self, node: &Node, path: &Path<'_>) -> Option<AssuranceLevel> {
         let fields = self.fields(
             node,
             path,
@@ -459,7 +489,7 @@ impl Validator {
             self.error(
                 "POLICY_UNSUPPORTED",
                 "credential_scheme is not enforced by this engine, so a rule relying on it would allow actions it means to restrict; remove it".to_owned(),
-                &join(path, "credential_scheme"),
+                &path.key("credential_scheme"),
                 scheme.mark,
             );
         }
@@ -475,20 +505,20 @@ impl Validator {
                     "min_assurance_level must be LOW, SUBSTANTIAL or HIGH, found {}",
                     describe(level_node)
                 ),
-                &join(path, "min_assurance_level"),
+                &path.key("min_assurance_level"),
                 level_node.mark,
             );
         }
         level
     }
 
-    fn obligations(&mut self, node: &Node, path: &str) -> Vec<ObligationSpec> {
+    fn obligations(&mut self, node: &Node, path: &Path<'_>) -> Vec<ObligationSpec> {
         let Some(items) = self.list(node, path, "a list of obligations", MAX_LIST_ITEMS) else {
             return Vec::new();
         };
         let mut obligations = Vec::with_capacity(items.len());
         for (position, item) in items.iter().enumerate() {
-            let item_path = index(path, position);
+            let item_path = path.index(position);
             let Some(fields) = self.fields(
                 item,
                 &item_path,
@@ -510,7 +540,7 @@ impl Validator {
                             "obligation type must be HUMAN_APPROVAL, STEP_UP_AUTH, DEPOSIT or COUNTERPARTY_ATTESTATION, found {}",
                             describe(type_node)
                         ),
-                        &join(&item_path, "type"),
+                        &item_path.key("type"),
                         type_node.mark,
                     );
                 }
@@ -523,13 +553,13 @@ impl Validator {
                         // The whole document was converted (and its numbers and
                         // keys reported) already; convert again without reporting.
                         let mut quiet = Validator::default();
-                        match quiet.node_to_value(params_node, &join(&item_path, "params")) {
+                        match quiet.node_to_value(params_node, &item_path.key("params")) {
                             Value::Object(map) => Some(map),
                             _ => None,
                         }
                     }
                     _ => {
-                        self.wrong_type(&join(&item_path, "params"), "a mapping", params_node);
+                        self.wrong_type(&item_path.key("params"), "a mapping", params_node);
                         None
                     }
                 },
@@ -541,7 +571,7 @@ impl Validator {
         obligations
     }
 
-    fn proof(&mut self, node: &Node, path: &str) -> (bool, Option<f64>) {
+    fn proof(&mut self, node: &Node, path: &Path<'_>) -> (bool, Option<f64>) {
         let Some(fields) = self.fields(node, path, "a mapping", &["required", "ttl_seconds"], &[])
         else {
             return (false, None);
@@ -551,12 +581,12 @@ impl Validator {
             Some(flag) => match flag.value {
                 NodeValue::Bool(value) => value,
                 _ => {
-                    self.wrong_type(&join(path, "required"), "a boolean", flag);
+                    self.wrong_type(&path.key("required"), "a boolean", flag);
                     false
                 }
             },
         };
-        let ttl_path = join(path, "ttl_seconds");
+        let ttl_path = path.key("ttl_seconds");
         let ttl = fields.get("ttl_seconds").and_then(|ttl_node| {
             let seconds = self.number(ttl_node, &ttl_path)?;
             if seconds <= 0.0 {
@@ -573,7 +603,7 @@ impl Validator {
         (required, ttl)
     }
 
-    fn expr(&mut self, node: &Node, path: &str) -> Option<Expr> {
+    fn expr(&mut self, node: &Node, path: &Path<'_>) -> Option<Expr> {
         let NodeValue::Mapping(entries) = &node.value else {
             self.error(
                 "POLICY_INVALID_EXPRESSION",
@@ -613,7 +643,7 @@ impl Validator {
             NodeValue::String(text) => text.as_str(),
             _ => "",
         };
-        let child_path = join(path, operator);
+        let child_path = path.key(operator);
         match operator {
             "all" | "any" => {
                 let items =
@@ -621,7 +651,7 @@ impl Validator {
                 let mut children = Vec::with_capacity(items.len());
                 let mut complete = true;
                 for (position, item) in items.iter().enumerate() {
-                    match self.expr(item, &index(&child_path, position)) {
+                    match self.expr(item, &child_path.index(position)) {
                         Some(expr) => children.push(expr),
                         None => complete = false,
                     }
@@ -654,7 +684,7 @@ impl Validator {
         }
     }
 
-    fn match_expr(&mut self, node: &Node, path: &str) -> Option<Expr> {
+    fn match_expr(&mut self, node: &Node, path: &Path<'_>) -> Option<Expr> {
         let fields = self.fields(
             node,
             path,
@@ -664,26 +694,26 @@ impl Validator {
         )?;
         let path_node = fields.get("path")?;
         let op_node = fields.get("op")?;
-        let json_path_text = self.string(path_node, &join(path, "path"))?;
+        let json_path_text = self.string(path_node, &path.key("path"))?;
         let json_path = match parse_path(&json_path_text) {
             Ok(segments) => Some(segments),
             Err(problem) => {
                 self.error(
                     "POLICY_INVALID_PATH",
                     format!("invalid path {:?}: {problem}", truncate(&json_path_text)),
-                    &join(path, "path"),
+                    &path.key("path"),
                     path_node.mark,
                 );
                 None
             }
         };
-        let op_path = join(path, "op");
+        let op_path = path.key("op");
         let op = match &op_node.value {
             NodeValue::String(text) => text.as_str(),
             _ => "",
         };
         let value = fields.get("value");
-        let value_path = join(path, "value");
+        let value_path = path.key("value");
         let test = match op {
             "exists" => Some(Test::Exists),
             "eq" | "neq" | "in" | "nin" | "lt" | "lte" | "gt" | "gte" | "regex" => {
@@ -717,7 +747,7 @@ impl Validator {
         })
     }
 
-    fn test(&mut self, op: &str, value: &Node, path: &str) -> Option<Test> {
+    fn test(&mut self, op: &str, value: &Node, path: &Path<'_>) -> Option<Test> {
         match op {
             "eq" | "neq" => {
                 let scalar = self.scalar(value, path, op)?;
@@ -751,7 +781,7 @@ impl Validator {
                 }
                 let mut scalars = Vec::with_capacity(items.len());
                 for (position, item) in items.iter().enumerate() {
-                    scalars.push(self.scalar(item, &index(path, position), op));
+                    scalars.push(self.scalar(item, &path.index(position), op));
                 }
                 let scalars: Option<Vec<Scalar>> = scalars.into_iter().collect();
                 let scalars = scalars?;
@@ -815,7 +845,7 @@ impl Validator {
         }
     }
 
-    fn scalar(&mut self, node: &Node, path: &str, op: &str) -> Option<Scalar> {
+    fn scalar(&mut self, node: &Node, path: &Path<'_>, op: &str) -> Option<Scalar> {
         match &node.value {
             NodeValue::Null => Some(Scalar::Null),
             NodeValue::Bool(flag) => Some(Scalar::Bool(*flag)),
@@ -840,7 +870,7 @@ impl Validator {
     /// Converts a YAML subtree to a JSON value, reporting numbers that JSON
     /// cannot carry and keys that are not strings. The tree's depth is
     /// bounded by the YAML loader, so recursion here is bounded too.
-    fn node_to_value(&mut self, node: &Node, path: &str) -> Value {
+    fn node_to_value(&mut self, node: &Node, path: &Path<'_>) -> Value {
         match &node.value {
             NodeValue::Null => Value::Null,
             NodeValue::Bool(flag) => Value::Bool(*flag),
@@ -871,7 +901,7 @@ impl Validator {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(position, item)| self.node_to_value(item, &index(path, position)))
+                    .map(|(position, item)| self.node_to_value(item, &path.index(position)))
                     .collect(),
             ),
             NodeValue::Mapping(entries) => {
@@ -879,7 +909,7 @@ impl Validator {
                 for (key, value) in entries {
                     match &key.value {
                         NodeValue::String(name) => {
-                            let converted = self.node_to_value(value, &join(path, name));
+                            let converted = self.node_to_value(value, &path.key(name));
                             map.insert(name.clone(), converted);
                         }
                         _ => self.error(
@@ -918,7 +948,7 @@ fn duplicate_rule_warnings(root: &Node, rules: &[Rule]) -> Vec<Diagnostic> {
             warnings.push(Diagnostic::new(
                 "POLICY_DUPLICATE_RULE_ID",
                 format!("rule id {:?} is used more than once; decisions will not say which rule matched", truncate(&rule.id)),
-                index("rules", position),
+                format!("rules[{position}]"),
                 mark.line,
                 mark.column,
             ));

@@ -6,7 +6,8 @@
 //! created: depth when a collection opens or an alias is expanded, and the
 //! node count for every scalar, collection and alias copy.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
 
@@ -88,23 +89,57 @@ enum FrameKind {
 #[derive(Default)]
 struct MappingFrame {
     pairs: Vec<(Node, Node)>,
-    /// Keys seen so far by JavaScript property name.
-    keys: BTreeMap<String, KeyOrigin>,
+    /// Per pair: whether its key was written in this mapping (a second one
+    /// is a duplicate) or copied by a merge key (an explicit key replaces
+    /// it, as a later assignment does in JavaScript).
+    explicit: Vec<bool>,
+    /// Pair positions by JavaScript property name, built once the mapping
+    /// has more than [`INDEXED_KEYS`] pairs so that key checks stay linear
+    /// in the size of the mapping overall.
+    index: Option<HashMap<String, usize>>,
     /// The key waiting for its value.
     pending_key: Option<PendingKey>,
 }
 
-#[derive(Clone, Copy)]
-enum KeyOrigin {
-    /// Written in this mapping: a second one is a duplicate.
-    Explicit,
-    /// Copied by a merge key into `pairs` at this index: an explicit key
-    /// replaces it, as a later assignment does in JavaScript.
-    Merged(usize),
+/// Pair count above which a mapping indexes its keys.
+const INDEXED_KEYS: usize = 16;
+
+impl MappingFrame {
+    /// The position of the pair whose key has property name `name`.
+    fn find(&self, name: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(name).copied(),
+            None => self
+                .pairs
+                .iter()
+                .position(|(key, _)| property_name(key).is_ok_and(|found| found == name)),
+        }
+    }
+
+    fn is_explicit(&self, position: usize) -> bool {
+        self.explicit.get(position).copied().unwrap_or(false)
+    }
+
+    /// Appends a pair. INVARIANT: no pair has the same property name.
+    fn push(&mut self, key: Node, value: Node, explicit: bool) -> Result<(), YamlError> {
+        if let Some(index) = &mut self.index {
+            index.insert(property_name(&key)?.into_owned(), self.pairs.len());
+        }
+        self.pairs.push((key, value));
+        self.explicit.push(explicit);
+        if self.index.is_none() && self.pairs.len() > INDEXED_KEYS {
+            let mut index = HashMap::with_capacity(self.pairs.len());
+            for (position, (key, _)) in self.pairs.iter().enumerate() {
+                index.insert(property_name(key)?.into_owned(), position);
+            }
+            self.index = Some(index);
+        }
+        Ok(())
+    }
 }
 
 enum PendingKey {
-    Explicit { key: Node, name: String },
+    Explicit(Node),
     Merge,
 }
 
@@ -306,23 +341,28 @@ impl Composer<'_> {
         match mapping.pending_key.take() {
             None => {
                 let name = property_name(&node)?;
-                if matches!(mapping.keys.get(&name), Some(KeyOrigin::Explicit)) {
+                if mapping
+                    .find(&name)
+                    .is_some_and(|position| mapping.is_explicit(position))
+                {
                     return Err(YamlError::duplicate_key(&quote(&name), node.mark));
                 }
-                mapping.pending_key = Some(PendingKey::Explicit { key: node, name });
+                mapping.pending_key = Some(PendingKey::Explicit(node));
             }
-            Some(PendingKey::Explicit { key, name }) => match mapping.keys.get(&name).copied() {
-                Some(KeyOrigin::Merged(index)) => {
-                    mapping.keys.insert(name, KeyOrigin::Explicit);
-                    if let Some(pair) = mapping.pairs.get_mut(index) {
-                        *pair = (key, node);
+            Some(PendingKey::Explicit(key)) => {
+                let merged = mapping.find(&property_name(&key)?);
+                match merged {
+                    Some(position) => {
+                        if let Some(pair) = mapping.pairs.get_mut(position) {
+                            *pair = (key, node);
+                        }
+                        if let Some(flag) = mapping.explicit.get_mut(position) {
+                            *flag = true;
+                        }
                     }
+                    None => mapping.push(key, node, true)?,
                 }
-                _ => {
-                    mapping.keys.insert(name, KeyOrigin::Explicit);
-                    mapping.pairs.push((key, node));
-                }
-            },
+            }
             Some(PendingKey::Merge) => merge(mapping, node)?,
         }
         Ok(())
@@ -438,12 +478,8 @@ fn merge(mapping: &mut MappingFrame, value: Node) -> Result<(), YamlError> {
         _ => return Err(merge_source_error(value.mark)),
     };
     for (key, value) in sources.into_iter().flatten() {
-        let name = property_name(&key)?;
-        if !mapping.keys.contains_key(&name) {
-            mapping
-                .keys
-                .insert(name, KeyOrigin::Merged(mapping.pairs.len()));
-            mapping.pairs.push((key, value));
+        if mapping.find(&property_name(&key)?).is_none() {
+            mapping.push(key, value, false)?;
         }
     }
     Ok(())
@@ -462,12 +498,12 @@ fn collection_key_error(noun: &str, mark: Mark) -> YamlError {
 
 /// Returns the JavaScript property name that a key becomes, which decides
 /// whether two keys are duplicates.
-fn property_name(key: &Node) -> Result<String, YamlError> {
+fn property_name(key: &Node) -> Result<Cow<'_, str>, YamlError> {
     match &key.value {
-        NodeValue::Null => Ok(String::new()),
-        NodeValue::Bool(value) => Ok(value.to_string()),
-        NodeValue::Number(value) => Ok(number::to_js_string(*value)),
-        NodeValue::String(value) => Ok(value.clone()),
+        NodeValue::Null => Ok(Cow::Borrowed("")),
+        NodeValue::Bool(value) => Ok(Cow::Owned(value.to_string())),
+        NodeValue::Number(value) => Ok(Cow::Owned(number::to_js_string(*value))),
+        NodeValue::String(value) => Ok(Cow::Borrowed(value)),
         NodeValue::UnrepresentableNumber(text) => Err(YamlError::unsupported(
             format!(
                 "mapping key {} is a number that cannot be represented exactly",
