@@ -9,7 +9,9 @@
 )]
 
 use openleash_core::json::parse;
-use openleash_core::policy::{Binding, order_bindings};
+use std::collections::HashMap;
+
+use openleash_core::policy::{Binding, order_bindings, stack_for_agent};
 use openleash_core::{
     Action, DecisionResult, EvaluationOptions, Policy, PolicyStack, SequentialIds, Timestamp,
 };
@@ -164,4 +166,38 @@ fn decision_ids_come_from_the_id_source() {
         "00000000-0000-4000-8000-000000000000"
     );
     assert_eq!(decision.decision_id, "00000000-0000-4000-8000-000000000001");
+}
+
+#[test]
+fn stack_for_agent_layers_bound_policies() {
+    let binding = |policy: &str, agent: &str| {
+        let text =
+            format!(r#"{{"policy_id": "{policy}", "applies_to_agent_principal_id": {agent}}}"#);
+        Binding::from_value(&parse(&text).unwrap()).unwrap()
+    };
+    let agent_layer = Policy::from_yaml(
+        "version: 1\ndefault: passthrough\nrules:\n  - {id: agent_deny, effect: deny, action: purchase}\n",
+    )
+    .unwrap();
+    let owner_layer = Policy::from_yaml("version: 1\ndefault: allow\nrules: []\n").unwrap();
+    let policies: HashMap<String, Policy> = [
+        ("agent".to_owned(), agent_layer),
+        ("owner".to_owned(), owner_layer),
+    ]
+    .into_iter()
+    .collect();
+    let bindings = [binding("owner", "null"), binding("agent", "\"agent-a\"")];
+
+    let stack = stack_for_agent(&bindings, &policies, "agent-a", &[]).unwrap();
+    let action = Action::from_json(ACTION).unwrap();
+    let decision = stack.evaluate(&action, &options(), &mut SequentialIds::default());
+    assert_eq!(decision.matched_rule_id.as_deref(), Some("agent_deny"));
+
+    let other = stack_for_agent(&bindings, &policies, "agent-b", &[]).unwrap();
+    let decision = other.evaluate(&action, &options(), &mut SequentialIds::default());
+    assert_eq!(decision.result, DecisionResult::Allow);
+
+    let missing = [binding("absent", "null")];
+    let error = stack_for_agent(&missing, &policies, "agent-a", &[]).unwrap_err();
+    assert_eq!(error.code(), "BINDING_UNKNOWN_POLICY");
 }

@@ -382,35 +382,39 @@ impl<'a> Object<'a> {
 }
 
 /// Rejects values that no JSON text could produce: non-finite numbers, and
-/// nesting deeper than the JSON parser allows. Iterative, so hostile depth
-/// from a binding cannot overflow the stack.
+/// nesting deeper than the JSON parser allows. Values built by a binding
+/// reach this check without going through the parser.
 fn check_value_shape(value: &Value, issues: &mut Vec<ActionIssue>) {
-    let mut pending: Vec<(&Value, usize)> = Vec::with_capacity(32);
-    pending.push((value, 0));
-    while let Some((current, depth)) = pending.pop() {
-        match current {
-            Value::Number(number) if !number.is_finite() => {
-                issues.push(ActionIssue {
-                    code: "ACTION_INVALID_NUMBER",
-                    path: String::new(),
-                    message: format!("the action contains the non-finite number {number}, which JSON cannot represent"),
-                });
-                return;
-            }
-            Value::Array(_) | Value::Object(_) if depth >= json::MAX_JSON_DEPTH => {
-                issues.push(ActionIssue {
-                    code: "ACTION_TOO_DEEP",
-                    path: String::new(),
-                    message: format!(
-                        "the action is nested deeper than the limit of {}",
-                        json::MAX_JSON_DEPTH
-                    ),
-                });
-                return;
-            }
-            Value::Array(items) => pending.extend(items.iter().map(|item| (item, depth + 1))),
-            Value::Object(map) => pending.extend(map.iter().map(|(_, item)| (item, depth + 1))),
-            _ => {}
-        }
+    if let Err(issue) = check_shape_at(value, 0) {
+        issues.push(issue);
+    }
+}
+
+/// Recursion stops at [`json::MAX_JSON_DEPTH`], so a hostile value from a
+/// binding cannot take more than that many stack frames.
+fn check_shape_at(value: &Value, depth: usize) -> Result<(), ActionIssue> {
+    match value {
+        Value::Number(number) if !number.is_finite() => Err(ActionIssue {
+            code: "ACTION_INVALID_NUMBER",
+            path: String::new(),
+            message: format!(
+                "the action contains the non-finite number {number}, which JSON cannot represent"
+            ),
+        }),
+        Value::Array(_) | Value::Object(_) if depth >= json::MAX_JSON_DEPTH => Err(ActionIssue {
+            code: "ACTION_TOO_DEEP",
+            path: String::new(),
+            message: format!(
+                "the action is nested deeper than the limit of {}",
+                json::MAX_JSON_DEPTH
+            ),
+        }),
+        Value::Array(items) => items
+            .iter()
+            .try_for_each(|item| check_shape_at(item, depth + 1)),
+        Value::Object(map) => map
+            .iter()
+            .try_for_each(|(_, item)| check_shape_at(item, depth + 1)),
+        _ => Ok(()),
     }
 }

@@ -65,27 +65,35 @@ impl RuleSet {
         self.default
     }
 
-    /// Positions of the rules whose pattern matches `action_type`, ascending.
-    fn candidates(&self, action_type: &str) -> Vec<u32> {
-        let mut positions: Vec<u32> = Vec::with_capacity(self.any.len() + 8);
-        positions.extend_from_slice(&self.any);
+    /// Positions of the rules whose pattern matches `action_type`,
+    /// ascending, each with a placeholder record for evaluation to fill in.
+    fn candidates(&self, action_type: &str) -> Vec<(u32, RuleTrace)> {
+        let mut positions: Vec<(u32, RuleTrace)> = Vec::with_capacity(self.any.len() + 8);
+        let mut extend = |found: &[u32]| {
+            positions.extend(
+                found
+                    .iter()
+                    .map(|position| (*position, RuleTrace::PATTERN_MISS)),
+            );
+        };
+        extend(&self.any);
         if let Some(found) = self.exact.get(action_type) {
-            positions.extend_from_slice(found);
+            extend(found);
         }
         // `prefix.*` matches the prefix itself and anything below it, so look
         // up the whole action type and every part before a dot.
         if let Some(found) = self.prefix.get(action_type) {
-            positions.extend_from_slice(found);
+            extend(found);
         }
         for (dot, _) in action_type.match_indices('.') {
             if let Some(found) = action_type
                 .get(..dot)
                 .and_then(|head| self.prefix.get(head))
             {
-                positions.extend_from_slice(found);
+                extend(found);
             }
         }
-        positions.sort_unstable();
+        positions.sort_unstable_by_key(|(position, _)| *position);
         positions
     }
 
@@ -98,18 +106,16 @@ impl RuleSet {
         options: &EvaluationOptions,
         ids: &mut dyn IdSource,
     ) -> Decision {
-        let candidates = self.candidates(action.action_type());
-        let mut evaluated = Vec::with_capacity(candidates.len());
+        let mut evaluated = self.candidates(action.action_type());
         let mut matched: Option<&Rule> = None;
-        for position in candidates {
-            let Some(rule) = self.rules.get(position as usize) else {
+        for (position, record) in &mut evaluated {
+            let Some(rule) = self.rules.get(*position as usize) else {
                 continue;
             };
-            let record = trace_rule(rule, action);
+            *record = trace_rule(rule, action);
             if record.final_match && matched.is_none() {
                 matched = Some(rule);
             }
-            evaluated.push((position, record));
         }
         let trace = Trace::new(self.rule_ids.clone(), evaluated);
         self.decide(action, matched, trace, options, ids)
@@ -319,7 +325,12 @@ mod tests {
                 .filter(|(_, rule)| rule.pattern.matches(action_type))
                 .map(|(position, _)| position as u32)
                 .collect();
-            assert_eq!(set.candidates(action_type), expected, "{action_type:?}");
+            let found: Vec<u32> = set
+                .candidates(action_type)
+                .iter()
+                .map(|(position, _)| *position)
+                .collect();
+            assert_eq!(found, expected, "{action_type:?}");
         }
     }
 }

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+use std::collections::HashMap;
+
+use super::{Policy, PolicyStack};
 use crate::json::Value;
 
 /// Rank of a binding that sets none.
@@ -23,13 +26,16 @@ pub struct Binding {
 /// A binding record that could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BindingError {
+    code: &'static str,
     message: String,
 }
 
 impl BindingError {
-    /// Stable machine-readable code.
+    /// Stable machine-readable code: `BINDING_INVALID` for a malformed
+    /// record, `BINDING_UNKNOWN_POLICY` for a binding to a policy that was
+    /// not supplied.
     pub fn code(&self) -> &'static str {
-        "BINDING_INVALID"
+        self.code
     }
 
     /// What was wrong.
@@ -54,7 +60,10 @@ impl Binding {
     /// without it is rejected rather than silently applying to nobody.
     /// `applies_to_group_id` may be absent, which means null.
     pub fn from_value(value: &Value) -> Result<Binding, BindingError> {
-        let error = |message: String| BindingError { message };
+        let error = |message: String| BindingError {
+            code: "BINDING_INVALID",
+            message,
+        };
         let map = value.as_object().ok_or_else(|| {
             error(format!(
                 "a binding must be an object, found {}",
@@ -136,4 +145,35 @@ pub fn order_bindings<'a>(
         ordered.extend(tier);
     }
     ordered
+}
+
+/// Builds the policy stack that applies to an agent: the bindings ordered by
+/// [`order_bindings`], each replaced by its policy from `policies` (keyed by
+/// policy id).
+///
+/// A binding that applies but names a policy missing from `policies` is an
+/// error (`BINDING_UNKNOWN_POLICY`) rather than skipped, because skipping a
+/// restrictive layer could allow what it denies.
+pub fn stack_for_agent(
+    bindings: &[Binding],
+    policies: &HashMap<String, Policy>,
+    agent_principal_id: &str,
+    group_ids: &[&str],
+) -> Result<PolicyStack, BindingError> {
+    let layers = order_bindings(bindings, agent_principal_id, group_ids)
+        .into_iter()
+        .map(|binding| {
+            policies
+                .get(&binding.policy_id)
+                .cloned()
+                .ok_or_else(|| BindingError {
+                    code: "BINDING_UNKNOWN_POLICY",
+                    message: format!(
+                        "binding refers to policy {:?}, which was not supplied",
+                        binding.policy_id
+                    ),
+                })
+        })
+        .collect::<Result<Vec<Policy>, BindingError>>()?;
+    Ok(PolicyStack::new(layers))
 }

@@ -9,7 +9,7 @@ mod validate;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-pub use binding::{Binding, BindingError, order_bindings};
+pub use binding::{Binding, BindingError, order_bindings, stack_for_agent};
 pub use diagnostic::{Diagnostic, PolicyError};
 pub use model::{AssuranceLevel, DefaultEffect, Effect, ObligationType};
 pub use path::MAX_PATH_CHARS;
