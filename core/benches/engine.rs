@@ -102,6 +102,24 @@ fn evaluate(c: &mut Criterion) {
                 )
             },
         );
+        // The same work with the action and the decision freed after the
+        // timing, as a garbage-collected runtime such as the reference's
+        // frees them outside its measured loop.
+        c.bench_function(
+            &format!("evaluate/{count}_rules_freeing_after_timing"),
+            |b| {
+                b.iter_batched(
+                    || value.clone(),
+                    |value| {
+                        let action = Action::from_value(black_box(value)).unwrap();
+                        let decision =
+                            policy.evaluate(&action, &options, &mut ids as &mut dyn IdSource);
+                        (action, decision)
+                    },
+                    BatchSize::SmallInput,
+                )
+            },
+        );
     }
     // The parts of one decision, for locating its cost.
     let policy = Policy::from_yaml(&policy_text(5)).unwrap();
