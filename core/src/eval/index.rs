@@ -1,6 +1,7 @@
 //! A compiled, indexed rule list and the evaluation loop over it.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use super::decision::{Decision, DecisionResult, Obligation, RuleTrace, Trace};
@@ -9,6 +10,34 @@ use super::{EvaluationOptions, IdSource};
 use crate::action::Action;
 use crate::json::{Map, Value};
 use crate::policy::model::{ActionPattern, DefaultEffect, Effect, ObligationType, Rule};
+
+/// FNV-1a: action types are short, trusted policy strings and untrusted
+/// action types only look them up, so a fast non-keyed hash is enough.
+/// A crafted action type can at worst collide with the few patterns a
+/// policy has.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type PatternMap = HashMap<String, Vec<u32>, BuildHasherDefault<Fnv>>;
 
 /// Rules in evaluation order, indexed by action pattern so that evaluation
 /// only visits rules whose pattern can match.
@@ -20,9 +49,9 @@ pub(crate) struct RuleSet {
     /// Positions of `*` rules.
     any: Vec<u32>,
     /// Positions of exact-pattern rules by pattern.
-    exact: HashMap<String, Vec<u32>>,
+    exact: PatternMap,
     /// Positions of `prefix.*` rules by prefix.
-    prefix: HashMap<String, Vec<u32>>,
+    prefix: PatternMap,
 }
 
 impl RuleSet {
@@ -30,8 +59,8 @@ impl RuleSet {
     /// evaluated on its own, where it denies with its own reason.
     pub(crate) fn new(rules: Vec<Rule>, default: DefaultEffect) -> RuleSet {
         let mut any = Vec::new();
-        let mut exact: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut prefix: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut exact = PatternMap::default();
+        let mut prefix = PatternMap::default();
         for (position, rule) in rules.iter().enumerate() {
             // INVARIANT: policies hold at most MAX_RULES rules per layer, and
             // stacks far fewer than u32::MAX in all.
