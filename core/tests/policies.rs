@@ -201,3 +201,44 @@ fn stack_for_agent_layers_bound_policies() {
     let error = stack_for_agent(&missing, &policies, "agent-a", &[]).unwrap_err();
     assert_eq!(error.code(), "BINDING_UNKNOWN_POLICY");
 }
+
+#[test]
+fn payload_domain_cannot_hide_a_blocked_relying_party() {
+    let policy = Policy::from_yaml(
+        "version: 1\ndefault: deny\nrules:\n  - {id: send, effect: allow, action: purchase, constraints: {blocked_domains: [evil.example]}}\n",
+    )
+    .unwrap();
+    let action = |payload_domain: &str| {
+        ACTION.replace(
+            r#""payload": {"amount_minor": 10}"#,
+            &format!(r#""relying_party": {{"domain": "evil.example"}}, "payload": {{"domain": {payload_domain}}}"#),
+        )
+    };
+    for payload_domain in ["\"\"", "\"good.example\"", "7", "null"] {
+        let decision = policy.decide_json(
+            &action(payload_domain),
+            &options(),
+            &mut SequentialIds::default(),
+        );
+        assert_eq!(
+            decision.result,
+            DecisionResult::Deny,
+            "payload.domain {payload_domain}"
+        );
+        assert!(decision.error.is_none());
+    }
+}
+
+#[test]
+fn empty_payload_domain_falls_back_to_the_relying_party() {
+    let policy = Policy::from_yaml(
+        "version: 1\ndefault: deny\nrules:\n  - {id: send, effect: allow, action: purchase, constraints: {allowed_domains: [shop.example]}}\n",
+    )
+    .unwrap();
+    let text = ACTION.replace(
+        r#""payload": {"amount_minor": 10}"#,
+        r#""relying_party": {"domain": "shop.example"}, "payload": {"domain": ""}"#,
+    );
+    let decision = policy.decide_json(&text, &options(), &mut SequentialIds::default());
+    assert_eq!(decision.result, DecisionResult::Allow);
+}

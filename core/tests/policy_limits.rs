@@ -107,3 +107,88 @@ fn document_size_limit_holds() {
     let error = Policy::from_yaml_with_limits(&padded, &limits).unwrap_err();
     assert_eq!(error.code(), "YAML_TOO_LARGE");
 }
+
+#[test]
+fn regex_size_limit_holds() {
+    use openleash_core::regex::{JsRegex, MAX_PATTERN_SIZE};
+    // `a{n}` is n states plus one for the repetition.
+    let at_limit = format!("a{{{}}}", MAX_PATTERN_SIZE - 1);
+    assert_eq!(JsRegex::new(&at_limit).unwrap().size(), MAX_PATTERN_SIZE);
+    let past = format!("a{{{}}}", MAX_PATTERN_SIZE);
+    assert_eq!(JsRegex::new(&past).unwrap_err().code(), "REGEX_TOO_LARGE");
+    assert_eq!(
+        JsRegex::new("(?:a{1,100}){1,100}x").unwrap_err().code(),
+        "REGEX_TOO_LARGE"
+    );
+}
+
+fn regex_rules(patterns: &[String]) -> String {
+    let mut text = String::from("version: 1\ndefault: deny\nrules:\n");
+    for (index, pattern) in patterns.iter().enumerate() {
+        text.push_str(&format!(
+            "  - {{id: r{index}, effect: allow, action: a, when: {{match: {{path: \"$.payload.s\", op: regex, value: '{pattern}'}}}}}}\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn policy_regex_budget_holds() {
+    use openleash_core::policy::MAX_POLICY_REGEX_SIZE;
+    use openleash_core::regex::JsRegex;
+    // Distinct patterns of 9,001 states each: 22 fit, the 23rd does not.
+    let pattern = |index: usize| {
+        format!(
+            "{}a{{9000}}",
+            char::from(b'b' + u8::try_from(index).unwrap())
+        )
+    };
+    let size = JsRegex::new(&pattern(0)).unwrap().size();
+    let fitting = usize::try_from(MAX_POLICY_REGEX_SIZE / size).unwrap();
+    let patterns: Vec<String> = (0..fitting).map(pattern).collect();
+    assert!(Policy::from_yaml(&regex_rules(&patterns)).is_ok());
+    let patterns: Vec<String> = (0..=fitting).map(pattern).collect();
+    assert_eq!(first_code(&regex_rules(&patterns)), "REGEX_TOO_LARGE");
+}
+
+#[test]
+fn repeated_patterns_are_counted_once() {
+    // Forty rules with the same large pattern, and alias copies of it.
+    let patterns: Vec<String> = (0..40).map(|_| "a{9000}".to_owned()).collect();
+    assert!(Policy::from_yaml(&regex_rules(&patterns)).is_ok());
+    let mut text = String::from(
+        "version: 1\ndefault: deny\nrules:\n  - id: r0\n    effect: allow\n    action: a\n    when: &w0 {match: {path: \"$.payload.s\", op: regex, value: 'a{9000}'}}\n",
+    );
+    for level in 1..=12 {
+        let previous = level - 1;
+        text.push_str(&format!(
+            "  - id: r{level}\n    effect: allow\n    action: a\n    when: &w{level} {{any: [*w{previous}, *w{previous}]}}\n"
+        ));
+    }
+    assert!(Policy::from_yaml(&text).is_ok());
+}
+
+#[test]
+fn regex_work_budget_denies_instead_of_running_long() {
+    use openleash_core::eval::MAX_REGEX_WORK;
+    use openleash_core::{DecisionResult, EvaluationOptions, SequentialIds, Timestamp};
+    let policy = Policy::from_yaml(&regex_rules(&["b{9000}".to_owned()])).unwrap();
+    let action = |length: usize| {
+        format!(
+            r#"{{"action_id": "3b241101-e2bb-4255-8caf-4136c566a962", "action_type": "a",
+              "requested_at": "x", "principal": {{"agent_id": "a"}},
+              "subject": {{"principal_id": "9c5b94b1-35ad-49bb-b118-8e8fc24abf80"}},
+              "payload": {{"s": "{}"}}}}"#,
+            "a".repeat(length)
+        )
+    };
+    let options = EvaluationOptions::at(Timestamp::UNIX_EPOCH);
+    // Work is the pattern size (9,001) times the input length plus one.
+    let fits = usize::try_from(MAX_REGEX_WORK / 9001).unwrap() - 1;
+    let decision = policy.decide_json(&action(fits), &options, &mut SequentialIds::default());
+    assert!(decision.error.is_none());
+    assert_eq!(decision.reason, "No rule matched; default policy: deny");
+    let decision = policy.decide_json(&action(fits + 1), &options, &mut SequentialIds::default());
+    assert_eq!(decision.result, DecisionResult::Deny);
+    assert_eq!(decision.error.unwrap().code, "EVALUATION_BUDGET_EXCEEDED");
+}

@@ -5,8 +5,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use super::decision::{Decision, DecisionResult, Obligation, RuleTrace, Trace};
-use super::rules::{assurance_level, evaluate_constraints, evaluate_expr};
-use super::{EvaluationOptions, IdSource};
+use super::rules::{Budget, BudgetExceeded, assurance_level, evaluate_constraints, evaluate_expr};
+use super::{EvaluationOptions, IdSource, MAX_REGEX_WORK};
 use crate::action::Action;
 use crate::json::{Map, Value};
 use crate::policy::model::{ActionPattern, DefaultEffect, Effect, ObligationType, Rule};
@@ -137,11 +137,27 @@ impl RuleSet {
     ) -> Decision {
         let mut evaluated = self.candidates(action.action_type());
         let mut matched: Option<&Rule> = None;
+        let mut budget = Budget {
+            remaining: MAX_REGEX_WORK,
+        };
         for (position, record) in &mut evaluated {
             let Some(rule) = self.rules.get(*position as usize) else {
                 continue;
             };
-            *record = trace_rule(rule, action);
+            let Ok(traced) = trace_rule(rule, action, &mut budget) else {
+                return crate::policy::failed_closed(
+                    action.action_id(),
+                    action.hash(),
+                    "EVALUATION_BUDGET_EXCEEDED",
+                    format!(
+                        "the regular expressions of rule {:?} and the rules before it would need more than {MAX_REGEX_WORK} steps on this action's values",
+                        rule.id
+                    ),
+                    options,
+                    ids,
+                );
+            };
+            *record = traced;
             if record.final_match && matched.is_none() {
                 matched = Some(rule);
             }
@@ -219,22 +235,26 @@ impl RuleSet {
     }
 }
 
-fn trace_rule(rule: &Rule, action: &Action) -> RuleTrace {
-    let when_match = rule
-        .when
-        .as_ref()
-        .is_none_or(|expr| evaluate_expr(expr, action.as_value()));
+fn trace_rule(
+    rule: &Rule,
+    action: &Action,
+    budget: &mut Budget,
+) -> Result<RuleTrace, BudgetExceeded> {
+    let when_match = match &rule.when {
+        None => true,
+        Some(expr) => evaluate_expr(expr, action.as_value(), budget)?,
+    };
     let constraints_match = when_match.then(|| {
         rule.constraints
             .as_ref()
             .is_none_or(|constraints| evaluate_constraints(constraints, action))
     });
-    RuleTrace {
+    Ok(RuleTrace {
         pattern_match: true,
         when_match: Some(when_match),
         constraints_match,
         final_match: constraints_match == Some(true),
-    }
+    })
 }
 
 /// Collects an allow rule's obligations (declared ones first, then a step-up

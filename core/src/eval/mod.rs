@@ -11,6 +11,15 @@ pub(crate) use index::RuleSet;
 use crate::action::Uuid;
 use crate::time::Timestamp;
 
+/// Maximum regex work in one decision: the sum of
+/// [`crate::regex::JsRegex::search_cost`] (pattern size times input length)
+/// over every regex search the decision needs. A decision that would exceed
+/// it is denied with `EVALUATION_BUDGET_EXCEEDED` instead of running long.
+/// The slowest pattern found, `(?:a{1,99}){1,99}x`, took about 17 ns per
+/// unit on the benchmark machine of `docs/benchmarks.md`, so the bound is
+/// roughly 0.1 s; typical patterns run far faster than their bound.
+pub const MAX_REGEX_WORK: u64 = 5_000_000;
+
 /// A source of random bytes for decision and obligation ids (UUID v4).
 ///
 /// Bindings pass the operating system's randomness; tests and replays pass

@@ -32,19 +32,52 @@ pub(crate) fn resolve<'a>(root: &'a Value, path: &[PathSegment]) -> Option<Cow<'
     Some(Cow::Borrowed(current))
 }
 
+/// The regex work left for one decision, in [`crate::regex::JsRegex::search_cost`]
+/// units.
+pub(crate) struct Budget {
+    pub(crate) remaining: u64,
+}
+
+/// The decision ran out of regex work budget.
+#[derive(Debug)]
+pub(crate) struct BudgetExceeded;
+
 /// Evaluates a `when` expression. Recursion depth is bounded by the YAML
-/// loader's depth limit.
-pub(crate) fn evaluate_expr(expr: &Expr, action: &Value) -> bool {
+/// loader's depth limit. Fails when the regex searches it needs would
+/// exceed `budget`, so that no input can make a decision run long.
+pub(crate) fn evaluate_expr(
+    expr: &Expr,
+    action: &Value,
+    budget: &mut Budget,
+) -> Result<bool, BudgetExceeded> {
     match expr {
-        Expr::All(children) => children.iter().all(|child| evaluate_expr(child, action)),
-        Expr::Any(children) => children.iter().any(|child| evaluate_expr(child, action)),
-        Expr::Not(inner) => !evaluate_expr(inner, action),
-        Expr::Match { path, test } => evaluate_test(test, resolve(action, path).as_deref()),
+        Expr::All(children) => {
+            for child in children {
+                if !evaluate_expr(child, action, budget)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        Expr::Any(children) => {
+            for child in children {
+                if evaluate_expr(child, action, budget)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        Expr::Not(inner) => Ok(!evaluate_expr(inner, action, budget)?),
+        Expr::Match { path, test } => evaluate_test(test, resolve(action, path).as_deref(), budget),
     }
 }
 
-fn evaluate_test(test: &Test, actual: Option<&Value>) -> bool {
-    match test {
+fn evaluate_test(
+    test: &Test,
+    actual: Option<&Value>,
+    budget: &mut Budget,
+) -> Result<bool, BudgetExceeded> {
+    Ok(match test {
         Test::Exists => actual.is_some_and(|value| !value.is_null()),
         Test::Eq(expected) => actual.is_some_and(|value| expected.equals(value)),
         Test::Neq(expected) => !actual.is_some_and(|value| expected.equals(value)),
@@ -54,10 +87,18 @@ fn evaluate_test(test: &Test, actual: Option<&Value>) -> bool {
         Test::Lte(bound) => number(actual).is_some_and(|n| n <= *bound),
         Test::Gt(bound) => number(actual).is_some_and(|n| n > *bound),
         Test::Gte(bound) => number(actual).is_some_and(|n| n >= *bound),
-        Test::Regex(regex) => actual
-            .and_then(Value::as_str)
-            .is_some_and(|text| regex.is_match(text)),
-    }
+        Test::Regex(regex) => match actual.and_then(Value::as_str) {
+            None => false,
+            Some(text) => {
+                let cost = regex.search_cost(text);
+                if cost > budget.remaining {
+                    return Err(BudgetExceeded);
+                }
+                budget.remaining -= cost;
+                regex.is_match(text)
+            }
+        },
+    })
 }
 
 fn number(actual: Option<&Value>) -> Option<f64> {
@@ -73,12 +114,13 @@ enum Domain<'a> {
 }
 
 /// Reads `payload.<field>`, falling back to `relying_party.domain` when the
-/// field is missing or null. A present non-string field does not fall back:
-/// it is malformed, and every domain constraint then fails.
+/// field is missing, null or the empty string. A present field of another
+/// type does not fall back: it is malformed, and every domain constraint
+/// then fails.
 fn domain<'a>(action: &'a Action, field: &str) -> Domain<'a> {
     match action.payload().get(field) {
-        Some(Value::String(text)) => Domain::Found(text),
-        Some(Value::Null) | None => action
+        Some(Value::String(text)) if !text.is_empty() => Domain::Found(text),
+        Some(Value::String(_) | Value::Null) | None => action
             .relying_party_domain()
             .map_or(Domain::Missing, Domain::Found),
         Some(_) => Domain::Malformed,
@@ -126,11 +168,17 @@ pub(crate) fn evaluate_constraints(constraints: &Constraints, action: &Action) -
         return false;
     }
 
+    // A blocked relying party stays blocked whatever the payload names, so
+    // a payload domain cannot hide it.
     if let Some(blocked) = &constraints.blocked_domains {
-        match domain(action, "domain") {
-            Domain::Malformed => return false,
-            found @ Domain::Found(_) if listed(blocked, &found) => return false,
-            _ => {}
+        let named = domain(action, "domain");
+        if matches!(named, Domain::Malformed) || listed(blocked, &named) {
+            return false;
+        }
+        if let Some(party) = action.relying_party_domain()
+            && blocked.iter().any(|item| item == party)
+        {
+            return false;
         }
     }
 

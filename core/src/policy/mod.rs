@@ -13,7 +13,7 @@ pub use binding::{Binding, BindingError, order_bindings, stack_for_agent};
 pub use diagnostic::{Diagnostic, PolicyError};
 pub use model::{AssuranceLevel, DefaultEffect, Effect, ObligationType};
 pub use path::MAX_PATH_CHARS;
-pub use validate::{MAX_LIST_ITEMS, MAX_RULES};
+pub use validate::{MAX_LIST_ITEMS, MAX_POLICY_REGEX_SIZE, MAX_RULES};
 
 use crate::action::Action;
 use crate::eval::{

@@ -5,7 +5,7 @@
 //! reference accepts a construct that can silently let an action through:
 //! see "Differences from OpenLeash" in the policy-language reference.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -19,6 +19,10 @@ use super::model::{
     ObligationType, Rule, Scalar, Test,
 };
 use super::path::parse_path;
+
+/// Maximum total [`JsRegex::size`] of the distinct regular expressions in one
+/// policy, which bounds the time and memory that compiling them takes.
+pub const MAX_POLICY_REGEX_SIZE: u64 = 200_000;
 
 /// Maximum number of rules in one policy document.
 pub const MAX_RULES: usize = 10_000;
@@ -60,6 +64,11 @@ pub(crate) fn validate(root: &Node) -> Result<Validated, Vec<Diagnostic>> {
 #[derive(Default)]
 struct Validator {
     errors: Vec<Diagnostic>,
+    /// Compiled patterns by source, so that a pattern repeated (or copied
+    /// by YAML aliases) is compiled and counted once.
+    regexes: HashMap<String, JsRegex>,
+    /// Sum of the sizes of the distinct patterns in `regexes`.
+    regex_size: u64,
 }
 
 /// Keys of one YAML mapping, checked against the allowed set.
@@ -193,13 +202,8 @@ impl Validator {
             mark: node.mark,
         };
         for (key, value) in entries {
+            // Non-string keys were reported when the document was converted.
             let NodeValue::String(name) = &key.value else {
-                self.error(
-                    "POLICY_INVALID_KEY",
-                    format!("keys must be strings, found {}", describe(key)),
-                    path,
-                    key.mark,
-                );
                 continue;
             };
             if allowed.contains(&name.as_str()) {
@@ -801,8 +805,28 @@ impl Validator {
                     );
                     return None;
                 };
+                if let Some(regex) = self.regexes.get(pattern) {
+                    return Some(Test::Regex(regex.clone()));
+                }
                 match JsRegex::new(pattern) {
-                    Ok(regex) => Some(Test::Regex(regex)),
+                    Ok(regex)
+                        if self.regex_size.saturating_add(regex.size()) > MAX_POLICY_REGEX_SIZE =>
+                    {
+                        self.error(
+                            "REGEX_TOO_LARGE",
+                            format!(
+                                "the policy's distinct regular expressions together expand to more than {MAX_POLICY_REGEX_SIZE} automaton states"
+                            ),
+                            path,
+                            value.mark,
+                        );
+                        None
+                    }
+                    Ok(regex) => {
+                        self.regex_size += regex.size();
+                        self.regexes.insert(pattern.clone(), regex.clone());
+                        Some(Test::Regex(regex))
+                    }
                     Err(error) => {
                         self.error(
                             error.code(),
@@ -890,7 +914,7 @@ impl Validator {
             NodeValue::UnrepresentableNumber(text) => {
                 self.error(
                     "POLICY_INVALID_NUMBER",
-                    format!("the number {text} cannot be held exactly by a double and would be rounded; quote it or use a smaller number"),
+                    format!("the number {text} cannot be held by a double without changing its value (an integer beyond 2^53, an overflow, or an underflow to zero); quote it or write a representable number"),
                     path,
                     node.mark,
                 );

@@ -39,3 +39,28 @@ pub(super) struct Repeat {
     pub(super) min: u32,
     pub(super) max: Option<u32>,
 }
+
+impl Node {
+    /// An estimate of the number of automaton states the pattern compiles
+    /// to: one per code unit, class or assertion, repetitions multiplied
+    /// out. It bounds load time and memory, and with the input length it
+    /// bounds the work of one search.
+    pub(super) fn size(&self) -> u64 {
+        match self {
+            Node::Empty => 0,
+            Node::Unit(_) | Node::Assertion(_) => 1,
+            // A class compiles to a branch per range of UTF-8 sequences.
+            Node::Class(set) => 1 + u64::try_from(set.ranges().len()).unwrap_or(u64::MAX),
+            Node::Group(inner) => inner.size(),
+            Node::Concat(items) => items.iter().map(Node::size).fold(0, u64::saturating_add),
+            Node::Alternation(items) => items.iter().map(Node::size).fold(1, u64::saturating_add),
+            Node::Repeat(repeat) => {
+                let copies = match repeat.max {
+                    Some(max) => u64::from(max.max(1)),
+                    None => u64::from(repeat.min) + 1,
+                };
+                repeat.node.size().saturating_mul(copies).saturating_add(1)
+            }
+        }
+    }
+}

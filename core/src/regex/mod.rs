@@ -62,12 +62,17 @@ pub const MAX_COMPILED_BYTES: usize = 1 << 20;
 /// limit.
 const TRANSLATED_NEST_LIMIT: u32 = (MAX_NESTING as u32) * 4 + 16;
 
+/// Maximum [`JsRegex::size`] of one pattern: the estimated number of
+/// automaton states, with counted repetitions multiplied out.
+pub const MAX_PATTERN_SIZE: u64 = 10_000;
+
 /// A compiled ECMAScript pattern. Cloning is cheap, and a `JsRegex` can be
 /// shared between threads.
 #[derive(Clone)]
 pub struct JsRegex {
     source: String,
     compiled: ::regex::Regex,
+    size: u64,
 }
 
 impl JsRegex {
@@ -90,6 +95,15 @@ impl JsRegex {
         }
 
         let node = parse::parse(pattern)?;
+        let size = node.size();
+        if size > MAX_PATTERN_SIZE {
+            return Err(RegexError::too_large(
+                format!(
+                    "the pattern expands to about {size} automaton states, more than the limit of {MAX_PATTERN_SIZE}; use smaller repetition counts"
+                ),
+                0,
+            ));
+        }
         let translated = translate::translate(&node);
         let compiled = ::regex::RegexBuilder::new(&translated)
             .size_limit(MAX_COMPILED_BYTES)
@@ -114,7 +128,23 @@ impl JsRegex {
         Ok(JsRegex {
             source: pattern.to_owned(),
             compiled,
+            size,
         })
+    }
+
+    /// The estimated number of automaton states of the pattern (see
+    /// [`MAX_PATTERN_SIZE`]). A search costs at most about this many steps
+    /// per input code unit.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The worst-case work of searching `haystack`: [`JsRegex::size`] times
+    /// the haystack length in bytes plus one. Evaluation sums this over a
+    /// decision to bound its time.
+    pub fn search_cost(&self, haystack: &str) -> u64 {
+        let length = u64::try_from(haystack.len()).unwrap_or(u64::MAX);
+        self.size.saturating_mul(length.saturating_add(1))
     }
 
     /// Returns true when the pattern matches anywhere in `haystack`, like
@@ -555,12 +585,12 @@ mod tests {
     }
 
     #[test]
-    fn compiled_size_error_has_offset_zero() {
+    fn size_error_has_offset_zero() {
         let error = error("(a{1000}){1000}");
 
         assert_eq!(error.offset(), 0);
         assert!(
-            error.message().contains("1048576 bytes"),
+            error.message().contains("1001001 automaton states"),
             "{}",
             error.message()
         );

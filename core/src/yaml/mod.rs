@@ -104,8 +104,9 @@ pub enum NodeValue {
     Number(f64),
     /// A scalar that resolves to a number an `f64` cannot hold exactly: an
     /// integer whose magnitude exceeds 2^53 and that would round (such as
-    /// `9007199254740993`), or a finite literal that overflows to infinity
-    /// (such as `1e400`). A YAML 1.1 sexagesimal integer (`1:30:00`) beyond
+    /// `9007199254740993`), a finite literal that overflows to infinity
+    /// (such as `1e400`), or a non-zero literal that underflows to zero
+    /// (such as `1e-400`). A YAML 1.1 sexagesimal integer (`1:30:00`) beyond
     /// 2^53 always counts as one, because the package sums its parts in
     /// doubles. Contains the scalar's text.
     UnrepresentableNumber(String),

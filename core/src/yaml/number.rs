@@ -63,7 +63,14 @@ pub(super) fn sexagesimal_integer(negative: bool, parts: &[&str], source: &str) 
 /// underscores. Without any mantissa digit (`.`, `e5`) the result is NaN. A
 /// literal that overflows to infinity is unrepresentable.
 pub(super) fn float(text: &str, source: &str) -> NodeValue {
-    finite_or_unrepresentable(parse_float(text), source)
+    let value = parse_float(text);
+    // A literal with a non-zero digit that rounds to zero (`1e-400`) has
+    // lost its value, as an overflow has.
+    let mantissa = text.split(['e', 'E']).next().unwrap_or("");
+    if value == 0.0 && mantissa.bytes().any(|byte| (b'1'..=b'9').contains(&byte)) {
+        return NodeValue::UnrepresentableNumber(source.to_owned());
+    }
+    finite_or_unrepresentable(value, source)
 }
 
 /// Converts a sexagesimal float (`1:30.5`) to a node value.

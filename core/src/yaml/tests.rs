@@ -384,7 +384,10 @@ fn overflowing_float_is_unrepresentable() {
         get(&root, "b").value,
         NodeValue::UnrepresentableNumber("-1e400".to_owned())
     );
-    assert_eq!(get(&root, "c").value, NodeValue::Number(0.0));
+    assert_eq!(
+        get(&root, "c").value,
+        NodeValue::UnrepresentableNumber("1e-400".to_owned())
+    );
 }
 
 #[test]
