@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use openleash_cli::suite::{self, CaseStatus};
 use openleash_core::eval::RuleTrace;
-use openleash_core::json;
+use openleash_core::json::{self, MAX_JSON_BYTES};
+use openleash_core::yaml::YamlLimits;
 use openleash_core::{
     Action, Decision, DecisionResult, EvaluationOptions, Policy, PolicyStack, Timestamp,
 };
@@ -16,9 +17,10 @@ use openleash_core::{
 const EXIT_HELP: &str = "\
 Exit codes:
   0  success; for `authorize`, the result is ALLOW
-  1  invalid input: a policy or test file failed to load, a test failed, or
-     validation found problems
-  2  usage error or unreadable file
+  1  invalid input: a policy failed to load, validation found problems, or a
+     test case failed or a test file could not be read or loaded
+  2  usage error, or a file that `validate`, `authorize` or `hash` cannot
+     read (`validate` reports every file first)
   3  `authorize`: DENY (also when the action is invalid: the engine fails closed)
   4  `authorize`: REQUIRE_APPROVAL
   5  `authorize`: REQUIRE_STEP_UP
@@ -124,23 +126,48 @@ fn invalid(message: String) -> Failure {
     }
 }
 
-fn read_input(path: &Path) -> Result<String, Failure> {
-    if path.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|error| usage(format!("cannot read standard input: {error}")))?;
-        return Ok(text);
+/// Reads a file, or standard input for `-`, stopping one byte past
+/// `max_bytes` so that the size check downstream reports an oversized input
+/// without the whole of it (or an endless stream) being read.
+fn read_input(path: &Path, max_bytes: usize) -> Result<Vec<u8>, Failure> {
+    let limit = u64::try_from(max_bytes)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    let mut bytes = Vec::new();
+    let result = if path.as_os_str() == "-" {
+        std::io::stdin().take(limit).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|file| file.take(limit).read_to_end(&mut bytes))
+    };
+    result.map_err(|error| usage(format!("cannot read {}: {error}", path.display())))?;
+    Ok(bytes)
+}
+
+fn yaml_limits() -> YamlLimits {
+    YamlLimits::default()
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
     }
-    std::fs::read_to_string(path)
-        .map_err(|error| usage(format!("cannot read {}: {error}", path.display())))
 }
 
 fn validate(files: &[PathBuf]) -> Result<u8, Failure> {
     let mut all_valid = true;
+    let mut unreadable = false;
     for file in files {
-        let text = read_input(file)?;
-        match Policy::from_yaml(&text) {
+        let bytes = match read_input(file, yaml_limits().max_bytes) {
+            Ok(bytes) => bytes,
+            Err(failure) => {
+                eprintln!("openleash: {}", failure.message);
+                unreadable = true;
+                continue;
+            }
+        };
+        match Policy::from_yaml_bytes(&bytes, &yaml_limits()) {
             Ok(policy) => {
                 for warning in policy.warnings() {
                     println!(
@@ -153,9 +180,9 @@ fn validate(files: &[PathBuf]) -> Result<u8, Failure> {
                     );
                 }
                 println!(
-                    "{}: valid ({} rules)",
+                    "{}: valid ({})",
                     file.display(),
-                    policy.rule_ids().count()
+                    plural(policy.rule_ids().count(), "rule")
                 );
             }
             Err(error) => {
@@ -173,12 +200,18 @@ fn validate(files: &[PathBuf]) -> Result<u8, Failure> {
             }
         }
     }
-    Ok(if all_valid { 0 } else { 1 })
+    Ok(if unreadable {
+        2
+    } else if all_valid {
+        0
+    } else {
+        1
+    })
 }
 
 fn load_policy(path: &Path) -> Result<Policy, Failure> {
-    let text = read_input(path)?;
-    Policy::from_yaml(&text).map_err(|error| {
+    let bytes = read_input(path, yaml_limits().max_bytes)?;
+    Policy::from_yaml_bytes(&bytes, &yaml_limits()).map_err(|error| {
         let lines: Vec<String> = error
             .diagnostics()
             .iter()
@@ -229,14 +262,23 @@ fn authorize(
     default_proof_ttl: Option<f64>,
     explain: bool,
 ) -> Result<u8, Failure> {
+    let stdin_uses = policy_paths
+        .iter()
+        .filter(|path| path.as_os_str() == "-")
+        .count()
+        + usize::from(action_path.as_os_str() == "-");
+    if stdin_uses > 1 {
+        return Err(usage(
+            "standard input (`-`) can be read only once: give the action or one policy as `-`, not both".to_owned(),
+        ));
+    }
     let policies = policy_paths
         .iter()
         .map(|path| load_policy(path))
         .collect::<Result<Vec<_>, _>>()?;
     let now = match now {
-        Some(text) => {
-            Timestamp::parse_rfc3339(text).map_err(|error| usage(format!("--now: {error}")))?
-        }
+        Some(text) => Timestamp::parse_rfc3339(text)
+            .map_err(|error| usage(format!("--now: {}: {error}", error.code())))?,
         None => system_now()?,
     };
     if let Some(ttl) = default_proof_ttl
@@ -250,13 +292,13 @@ fn authorize(
         now,
         default_proof_ttl_seconds: default_proof_ttl,
     };
-    let text = read_input(action_path)?;
+    let bytes = read_input(action_path, MAX_JSON_BYTES)?;
     let mut ids = os_random;
 
     // A single policy is evaluated on its own, as OpenLeash does; several
     // are layered. Invalid actions still get a (DENY) decision.
     let stack = PolicyStack::from_policies(policies);
-    let decision = stack.decide_json(&text, &options, &mut ids);
+    let decision = stack.decide_json_bytes(&bytes, &options, &mut ids);
     if let Some(error) = &decision.error {
         eprintln!("openleash: {}: {}", error.code, error.message);
     }
@@ -280,9 +322,9 @@ fn authorize(
 fn explain_decision(decision: &Decision) -> String {
     let mut out = String::new();
     out.push_str(&format!("result:   {}\n", decision.result));
-    out.push_str(&format!("reason:   {}\n", decision.reason));
+    out.push_str(&format!("reason:   {}\n", printable(&decision.reason)));
     if let Some(rule) = &decision.matched_rule_id {
-        out.push_str(&format!("rule:     {rule}\n"));
+        out.push_str(&format!("rule:     {}\n", printable(rule)));
     }
     out.push_str(&format!(
         "action:   {} (hash {})\n",
@@ -304,17 +346,33 @@ fn explain_decision(decision: &Decision) -> String {
     };
     out.push_str(&format!("proof:    {proof}\n"));
     out.push_str(&format!(
-        "trace ({} rules, in evaluation order):\n",
-        decision.trace.len()
+        "trace ({}, in evaluation order):\n",
+        plural(decision.trace.len(), "rule")
     ));
     for (position, (rule_id, record)) in decision.trace.iter().enumerate() {
         out.push_str(&format!(
-            "  {:>3}. {rule_id}: {}\n",
+            "  {:>3}. {}: {}\n",
             position + 1,
+            printable(rule_id),
             explain_rule(record)
         ));
     }
     out
+}
+
+/// Escapes control characters, so that a rule id from a policy cannot add
+/// lines or terminal escape sequences to the explanation.
+fn printable(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
 }
 
 fn explain_rule(record: RuleTrace) -> String {
@@ -334,13 +392,20 @@ fn explain_rule(record: RuleTrace) -> String {
 }
 
 fn hash(action_path: &Path, raw: bool) -> Result<u8, Failure> {
-    let text = read_input(action_path)?;
+    let bytes = read_input(action_path, MAX_JSON_BYTES)?;
+    let value = json::parse_bytes(&bytes, &json::JsonLimits::default()).map_err(|error| {
+        invalid(format!(
+            "{}: invalid JSON at line {}, column {}: {}",
+            error.code(),
+            error.line(),
+            error.column(),
+            error.message()
+        ))
+    })?;
     let (canonical, hash) = if raw {
-        let value =
-            json::parse(&text).map_err(|error| invalid(format!("invalid JSON: {error}")))?;
         (json::canonical_json(&value), json::action_hash(&value))
     } else {
-        let action = Action::from_json(&text).map_err(|error| invalid(error.to_string()))?;
+        let action = Action::from_value(value).map_err(|error| invalid(error.to_string()))?;
         (action.canonical_json(), action.hash().to_owned())
     };
     println!("{canonical}");

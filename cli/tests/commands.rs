@@ -215,3 +215,133 @@ fn test_command_reports_failures_and_unknown_keys() {
     assert!(text.contains("unknown key \"resutl\""), "{text}");
     assert_eq!(text.lines().last(), Some("1 passed, 2 failed"));
 }
+
+fn openleash_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_openleash"))
+        .current_dir(root())
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // The command may stop reading early; a broken pipe is expected then.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn endless_action_input_is_denied_as_too_large() {
+    let output = openleash(&[
+        "authorize",
+        "--policy",
+        "examples/purchases/policy.yaml",
+        "/dev/zero",
+    ]);
+    assert_eq!(output.status.code(), Some(3));
+    let decision: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(decision["error"]["code"], "JSON_TOO_LARGE");
+}
+
+#[test]
+fn endless_policy_input_is_too_large() {
+    let output = openleash(&["validate", "/dev/zero"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("YAML_TOO_LARGE"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn non_utf8_action_is_denied() {
+    let output = openleash_with_stdin(
+        &[
+            "authorize",
+            "--policy",
+            "examples/purchases/policy.yaml",
+            "-",
+        ],
+        b"{\"action_id\": \"\xff\"}",
+    );
+    assert_eq!(output.status.code(), Some(3));
+    let decision: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(decision["error"]["code"], "JSON_INVALID_UTF8");
+}
+
+#[test]
+fn non_utf8_policy_reports_position() {
+    let policy = scratch_file("latin1.yaml", "");
+    std::fs::write(&policy, b"version: 1\ndefault: d\xe9ny\nrules: []\n").unwrap();
+    let output = openleash(&["validate", path_str(&policy)]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "{}:2:11: YAML_INVALID_UTF8: the document is not valid UTF-8\n",
+            policy.display()
+        )
+    );
+}
+
+#[test]
+fn standard_input_is_read_once() {
+    let output = openleash(&["authorize", "--policy", "-", "-"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn validate_reports_every_file_before_failing() {
+    let output = openleash(&[
+        "validate",
+        "/nonexistent/policy.yaml",
+        "examples/purchases/policy.yaml",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).contains("examples/purchases/policy.yaml: valid"));
+}
+
+#[test]
+fn explain_escapes_control_characters_in_rule_ids() {
+    let policy = scratch_file(
+        "sneaky.yaml",
+        "version: 1\ndefault: deny\nrules:\n  - {id: \"x\\nresult:   ALLOW\\e[31m\", effect: deny, action: purchase}\n",
+    );
+    let output = openleash(&[
+        "authorize",
+        "--explain",
+        "--policy",
+        path_str(&policy),
+        "examples/purchases/allow-small-purchase.json",
+    ]);
+    assert_eq!(output.status.code(), Some(3));
+    let text = stdout(&output);
+    let result_lines = text.lines().filter(|line| line.starts_with("result:")).count();
+    assert_eq!(result_lines, 1, "{text}");
+    assert!(!text.contains('\u{1b}'), "{text}");
+}
+
+#[test]
+fn test_file_decides_inline_actions_with_bad_numbers() {
+    let file = scratch_file(
+        "bignumber.yaml",
+        "policies: [{yaml: \"version: 1\\ndefault: allow\\nrules: []\\n\"}]\ncases:\n  - name: rounded integer\n    action: {action_id: 3b241101-e2bb-4255-8caf-4136c566a962, action_type: a, requested_at: x, principal: {agent_id: a}, subject: {principal_id: 9c5b94b1-35ad-49bb-b118-8e8fc24abf80}, payload: {amount_minor: 9007199254740993}}\n    expect: {result: DENY, error: JSON_NUMBER_OUT_OF_RANGE}\n",
+    );
+    let output = openleash(&["test", path_str(&file)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(stdout(&output).lines().last(), Some("1 passed, 0 failed"));
+}
+
+#[test]
+fn test_file_with_endless_action_file_fails_quickly() {
+    let file = scratch_file(
+        "endless.yaml",
+        "policies: [{yaml: \"version: 1\\ndefault: allow\\nrules: []\\n\"}]\ncases:\n  - name: endless\n    action_file: /dev/zero\n    expect: {result: DENY, error: JSON_TOO_LARGE}\n",
+    );
+    let output = openleash(&["test", path_str(&file)]);
+    assert_eq!(stdout(&output).lines().last(), Some("1 passed, 0 failed"));
+}

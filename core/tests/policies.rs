@@ -242,3 +242,26 @@ fn empty_payload_domain_falls_back_to_the_relying_party() {
     let decision = policy.decide_json(&text, &options(), &mut SequentialIds::default());
     assert_eq!(decision.result, DecisionResult::Allow);
 }
+
+#[test]
+fn swapped_amount_bounds_load_with_a_warning() {
+    let policy = Policy::from_yaml(
+        "version: 1\ndefault: allow\nrules:\n  - {id: d, effect: deny, action: purchase, constraints: {amount_min: 10, amount_max: 5}}\n",
+    )
+    .unwrap();
+    assert_eq!(policy.warnings()[0].code(), "POLICY_EMPTY_AMOUNT_RANGE");
+    assert_eq!(policy.warnings()[0].path(), "rules[0].constraints");
+}
+
+#[test]
+fn obligation_type_must_be_a_string() {
+    let error = Policy::from_yaml(
+        "version: 1\ndefault: deny\nrules:\n  - {id: o, effect: allow, action: a, obligations: [{type: [HUMAN_APPROVAL]}]}\n",
+    )
+    .unwrap_err();
+    assert_eq!(error.code(), "POLICY_INVALID_TYPE");
+    assert_eq!(
+        error.diagnostics()[0].path(),
+        "rules[0].obligations[0].type"
+    );
+}

@@ -98,8 +98,17 @@ impl std::error::Error for SuiteError {}
 /// Runs every case of one file. Corpus files use the deviations found beside
 /// them; policy test files resolve policy paths relative to themselves.
 pub fn run_file(path: &Path) -> Result<Vec<CaseOutcome>, SuiteError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| SuiteError::new(format!("cannot read {}: {error}", path.display())))?;
+    let bytes =
+        testfile::read_limited(path, testfile::MAX_TEST_FILE_BYTES).map_err(SuiteError::new)?;
+    if bytes.len() > testfile::MAX_TEST_FILE_BYTES {
+        return Err(SuiteError::new(format!(
+            "{} is larger than the limit of {} bytes for test files",
+            path.display(),
+            testfile::MAX_TEST_FILE_BYTES
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| SuiteError::new(format!("{} is not valid UTF-8", path.display())))?;
     if corpus::is_corpus_file(&text) {
         let deviations = Deviations::find_beside(path)?;
         corpus::run(&text, &deviations)

@@ -1,8 +1,10 @@
 //! Policy test files: policies, actions and the decisions they must get.
 
+use std::io::Read;
 use std::path::Path;
 
-use openleash_core::yaml::{Node, NodeValue};
+use openleash_core::json::MAX_JSON_BYTES;
+use openleash_core::yaml::{Node, NodeValue, YamlLimits};
 use openleash_core::{EvaluationOptions, Policy, PolicyStack, SequentialIds, Timestamp};
 use serde_json::Value as Json;
 
@@ -12,7 +14,8 @@ use super::compare::{check_fields, decision_json};
 /// Runs a policy test file. `base` is the folder policy paths are relative
 /// to.
 pub fn run(text: &str, base: &Path) -> Result<Vec<CaseOutcome>, String> {
-    let file = load_document(text)?;
+    let root = load_document(text)?;
+    let file = node_to_json(&root)?;
     check_keys(
         &file,
         "the test file",
@@ -27,9 +30,11 @@ pub fn run(text: &str, base: &Path) -> Result<Vec<CaseOutcome>, String> {
         let (name, source) = match entry {
             Json::String(path) => {
                 let full = base.join(path);
-                let source = std::fs::read_to_string(&full).map_err(|error| {
+                let bytes = read_limited(&full, YamlLimits::default().max_bytes)
+                    .map_err(|error| format!("policies[{position}]: {error}"))?;
+                let source = String::from_utf8(bytes).map_err(|_| {
                     format!(
-                        "policies[{position}]: cannot read {}: {error}",
+                        "policies[{position}]: {} is not valid UTF-8",
                         full.display()
                     )
                 })?;
@@ -84,7 +89,8 @@ pub fn run(text: &str, base: &Path) -> Result<Vec<CaseOutcome>, String> {
             .get("name")
             .and_then(Json::as_str)
             .map_or_else(|| format!("cases[{position}]"), str::to_owned);
-        let check = run_case(case, base, &options, &stack);
+        let case_node = sequence_item(&root, "cases", position);
+        let check = run_case(case, case_node, base, &options, &stack);
         outcomes.push(CaseOutcome::from_check(&name, check));
     }
     Ok(outcomes)
@@ -92,20 +98,22 @@ pub fn run(text: &str, base: &Path) -> Result<Vec<CaseOutcome>, String> {
 
 fn run_case(
     case: &Json,
+    case_node: Option<&Node>,
     base: &Path,
     options: &EvaluationOptions,
     stack: &PolicyStack,
 ) -> Result<(), String> {
-    let action_text = match (
-        case.get("action"),
-        case.get("action_file").and_then(Json::as_str),
-    ) {
-        (Some(action), None) => action.to_string(),
-        (None, Some(path)) => {
-            let full = base.join(path);
-            std::fs::read_to_string(&full)
-                .map_err(|error| format!("cannot read {}: {error}", full.display()))?
+    // The action is rebuilt as JSON text from the YAML tree, keeping
+    // numbers as written, so that it is checked as strictly as an action
+    // read from a file.
+    let action_node = case_node.and_then(|node| mapping_get(node, "action"));
+    let action_bytes = match (action_node, case.get("action_file").and_then(Json::as_str)) {
+        (Some(action), None) => {
+            let mut text = String::new();
+            json_text(action, &mut text)?;
+            text.into_bytes()
         }
+        (None, Some(path)) => read_limited(&base.join(path), MAX_JSON_BYTES)?,
         _ => return Err("a case needs exactly one of `action` or `action_file`".to_owned()),
     };
     check_keys(case, "a case", &["name", "action", "action_file", "expect"])?;
@@ -125,7 +133,7 @@ fn run_case(
     )?;
 
     let mut ids = SequentialIds::default();
-    let decision = stack.decide_json(&action_text, options, &mut ids);
+    let decision = stack.decide_json_bytes(&action_bytes, options, &mut ids);
 
     let mut actual = decision_json(&decision);
     // `obligations` in a test file lists types only.
@@ -142,19 +150,103 @@ fn run_case(
     check_fields("decision", expect, &actual)
 }
 
-/// Reads a YAML (or JSON) document into JSON.
-fn load_document(text: &str) -> Result<Json, String> {
-    let root = openleash_core::yaml::parse(text, &openleash_core::yaml::YamlLimits::default())
-        .map_err(|error| {
-            format!(
-                "{}:{}: {}: {}",
-                error.mark().line,
-                error.mark().column,
-                error.code(),
-                error.message()
-            )
-        })?;
-    node_to_json(&root)
+/// The largest test file read.
+pub const MAX_TEST_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads at most one byte past `max_bytes`, so that an oversized input (or
+/// an endless one such as `/dev/zero`) fails quickly.
+pub(super) fn read_limited(path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {
+    let limit = u64::try_from(max_bytes)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit).read_to_end(&mut bytes))
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    Ok(bytes)
+}
+
+/// Parses a test file (YAML, so JSON too).
+fn load_document(text: &str) -> Result<Node, String> {
+    let limits = YamlLimits {
+        max_bytes: MAX_TEST_FILE_BYTES,
+        max_nodes: 10_000_000,
+        ..YamlLimits::default()
+    };
+    openleash_core::yaml::parse(text, &limits).map_err(|error| {
+        format!(
+            "{}:{}: {}: {}",
+            error.mark().line,
+            error.mark().column,
+            error.code(),
+            error.message()
+        )
+    })
+}
+
+fn mapping_get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
+    match &node.value {
+        NodeValue::Mapping(entries) => entries
+            .iter()
+            .find(|(name, _)| matches!(&name.value, NodeValue::String(text) if text == key))
+            .map(|(_, value)| value),
+        _ => None,
+    }
+}
+
+fn sequence_item<'a>(root: &'a Node, key: &str, position: usize) -> Option<&'a Node> {
+    match &mapping_get(root, key)?.value {
+        NodeValue::Sequence(items) => items.get(position),
+        _ => None,
+    }
+}
+
+/// Writes a YAML tree as JSON text, numbers as the YAML text wrote them
+/// where a double would change them, so that the strict JSON reader rejects
+/// them as it would in a file. Depth is bounded by the YAML loader.
+fn json_text(node: &Node, out: &mut String) -> Result<(), String> {
+    match &node.value {
+        NodeValue::Null => out.push_str("null"),
+        NodeValue::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
+        NodeValue::Number(number) if number.is_finite() => {
+            out.push_str(&openleash_core::json::format_number(*number));
+        }
+        // Not JSON: the reader rejects the action, which is then denied.
+        NodeValue::Number(number) => out.push_str(&number.to_string()),
+        NodeValue::UnrepresentableNumber(text) => out.push_str(text),
+        NodeValue::String(text) => {
+            out.push_str(&serde_json::to_string(text).map_err(|error| error.to_string())?);
+        }
+        NodeValue::Sequence(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                json_text(item, out)?;
+            }
+            out.push(']');
+        }
+        NodeValue::Mapping(entries) => {
+            out.push('{');
+            for (index, (key, value)) in entries.iter().enumerate() {
+                let NodeValue::String(name) = &key.value else {
+                    return Err(format!(
+                        "{}:{}: action keys must be strings",
+                        key.mark.line, key.mark.column
+                    ));
+                };
+                if index > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(name).map_err(|error| error.to_string())?);
+                out.push(':');
+                json_text(value, out)?;
+            }
+            out.push('}');
+        }
+    }
+    Ok(())
 }
 
 /// Converts a YAML tree to JSON. Depth is bounded by the YAML loader.
@@ -163,14 +255,12 @@ fn node_to_json(node: &Node) -> Result<Json, String> {
     Ok(match &node.value {
         NodeValue::Null => Json::Null,
         NodeValue::Bool(flag) => Json::Bool(*flag),
+        // Actions are re-read from the YAML tree by `json_text`; anywhere
+        // else a number JSON cannot hold keeps its text and fails any
+        // comparison.
         NodeValue::Number(number) => serde_json::Number::from_f64(*number)
-            .map(Json::Number)
-            .ok_or_else(|| at(format!("the non-finite number {number} is not allowed")))?,
-        NodeValue::UnrepresentableNumber(text) => {
-            return Err(at(format!(
-                "the number {text} cannot be held exactly by a double"
-            )));
-        }
+            .map_or_else(|| Json::String(number.to_string()), Json::Number),
+        NodeValue::UnrepresentableNumber(text) => Json::String(text.clone()),
         NodeValue::String(text) => Json::String(text.clone()),
         NodeValue::Sequence(items) => {
             Json::Array(items.iter().map(node_to_json).collect::<Result<_, _>>()?)

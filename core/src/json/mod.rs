@@ -14,5 +14,8 @@ mod value;
 
 pub use canonical::{action_hash, canonical_json, sha256_hex};
 pub use number::{check_number_literal, format_number};
-pub use parse::{JsonError, JsonLimits, MAX_JSON_BYTES, MAX_JSON_DEPTH, parse, parse_with_limits};
+pub use parse::{
+    JsonError, JsonLimits, MAX_JSON_BYTES, MAX_JSON_DEPTH, parse, parse_bytes, parse_with_limits,
+};
+pub(crate) use parse::{Utf8Problem, utf8};
 pub use value::{Map, Value};

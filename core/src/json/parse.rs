@@ -108,6 +108,54 @@ pub fn parse_with_limits(text: &str, limits: &JsonLimits) -> Result<Value, JsonE
     Ok(value)
 }
 
+/// Parses one JSON document given as bytes: checks the size limit first,
+/// then that the bytes are UTF-8 (`JSON_INVALID_UTF8`, at the first invalid
+/// byte), then parses as [`parse_with_limits`] does.
+pub fn parse_bytes(bytes: &[u8], limits: &JsonLimits) -> Result<Value, JsonError> {
+    let text = utf8(bytes, limits.max_bytes).map_err(|problem| match problem {
+        Utf8Problem::TooLarge => JsonError {
+            code: "JSON_TOO_LARGE",
+            message: format!(
+                "the document is more than the limit of {} bytes",
+                limits.max_bytes
+            ),
+            line: 1,
+            column: 1,
+        },
+        Utf8Problem::Invalid { line, column } => JsonError {
+            code: "JSON_INVALID_UTF8",
+            message: "the document is not valid UTF-8".to_owned(),
+            line,
+            column,
+        },
+    })?;
+    parse_with_limits(text, limits)
+}
+
+/// Why bytes could not be read as text.
+pub(crate) enum Utf8Problem {
+    TooLarge,
+    /// The first invalid byte, as a 1-based line and character column.
+    Invalid {
+        line: u32,
+        column: u32,
+    },
+}
+
+/// Checks `bytes` against a size limit and decodes them as UTF-8.
+pub(crate) fn utf8(bytes: &[u8], max_bytes: usize) -> Result<&str, Utf8Problem> {
+    if bytes.len() > max_bytes {
+        return Err(Utf8Problem::TooLarge);
+    }
+    std::str::from_utf8(bytes).map_err(|error| {
+        let valid = bytes.get(..error.valid_up_to()).unwrap_or(&[]);
+        // INVARIANT: `valid_up_to` ends the longest valid prefix.
+        let prefix = std::str::from_utf8(valid).unwrap_or("");
+        let (line, column) = line_column(prefix, prefix.len());
+        Utf8Problem::Invalid { line, column }
+    })
+}
+
 enum Frame {
     Array(Vec<Value>),
     Object { map: Map, key: String },
@@ -458,7 +506,7 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (u32, u32) {
     let mut column: u32 = 1;
     for (index, character) in text.char_indices() {
         if index >= offset {
-            break;
+            return (line, column);
         }
         if character == '\n' {
             line = line.saturating_add(1);

@@ -45,6 +45,39 @@ impl Policy {
         Policy::from_yaml_with_limits(text, &YamlLimits::default())
     }
 
+    /// Parses and validates a YAML policy given as bytes, as read from a
+    /// file: the size limit is checked first (`YAML_TOO_LARGE`), then that
+    /// the bytes are UTF-8 (`YAML_INVALID_UTF8`, at the first invalid byte).
+    pub fn from_yaml_bytes(bytes: &[u8], limits: &YamlLimits) -> Result<Policy, PolicyError> {
+        let diagnostic = |code: &'static str, message: String, line: u32, column: u32| {
+            PolicyError::new(vec![Diagnostic::new(
+                code,
+                message,
+                String::new(),
+                line,
+                column,
+            )])
+        };
+        let text = crate::json::utf8(bytes, limits.max_bytes).map_err(|problem| match problem {
+            crate::json::Utf8Problem::TooLarge => diagnostic(
+                "YAML_TOO_LARGE",
+                format!(
+                    "the document is more than the limit of {} bytes",
+                    limits.max_bytes
+                ),
+                1,
+                1,
+            ),
+            crate::json::Utf8Problem::Invalid { line, column } => diagnostic(
+                "YAML_INVALID_UTF8",
+                "the document is not valid UTF-8".to_owned(),
+                line,
+                column,
+            ),
+        })?;
+        Policy::from_yaml_with_limits(text, limits)
+    }
+
     /// Parses and validates a YAML policy with explicit size limits.
     pub fn from_yaml_with_limits(text: &str, limits: &YamlLimits) -> Result<Policy, PolicyError> {
         let root = yaml::parse(text, limits).map_err(|error| {
@@ -123,6 +156,21 @@ impl Policy {
         ids: &mut dyn IdSource,
     ) -> Decision {
         decide_json_guarded(&self.inner.rules, action, options, ids)
+    }
+
+    /// Like `decide_json`, for action JSON given as bytes: text over
+    /// [`crate::json::MAX_JSON_BYTES`] (`JSON_TOO_LARGE`) or not UTF-8
+    /// (`JSON_INVALID_UTF8`) yields a DENY decision carrying the error.
+    pub fn decide_json_bytes(
+        &self,
+        action: &[u8],
+        options: &EvaluationOptions,
+        ids: &mut dyn IdSource,
+    ) -> Decision {
+        match crate::json::parse_bytes(action, &crate::json::JsonLimits::default()) {
+            Ok(value) => decide_guarded(&self.inner.rules, value, options, ids),
+            Err(error) => json_error_decision(&error, options, ids),
+        }
     }
 }
 
@@ -240,6 +288,21 @@ impl PolicyStack {
     ) -> Decision {
         decide_json_guarded(&self.rules, action, options, ids)
     }
+
+    /// Like `decide_json`, for action JSON given as bytes: text over
+    /// [`crate::json::MAX_JSON_BYTES`] (`JSON_TOO_LARGE`) or not UTF-8
+    /// (`JSON_INVALID_UTF8`) yields a DENY decision carrying the error.
+    pub fn decide_json_bytes(
+        &self,
+        action: &[u8],
+        options: &EvaluationOptions,
+        ids: &mut dyn IdSource,
+    ) -> Decision {
+        match crate::json::parse_bytes(action, &crate::json::JsonLimits::default()) {
+            Ok(value) => decide_guarded(&self.rules, value, options, ids),
+            Err(error) => json_error_decision(&error, options, ids),
+        }
+    }
 }
 
 fn evaluate_guarded(
@@ -283,20 +346,28 @@ fn decide_json_guarded(
 ) -> Decision {
     match crate::json::parse(text) {
         Ok(value) => decide_guarded(rules, value, options, ids),
-        Err(error) => failed_closed(
-            "",
-            "",
-            error.code(),
-            format!(
-                "invalid action JSON at line {}, column {}: {}",
-                error.line(),
-                error.column(),
-                error.message()
-            ),
-            options,
-            ids,
-        ),
+        Err(error) => json_error_decision(&error, options, ids),
     }
+}
+
+fn json_error_decision(
+    error: &crate::json::JsonError,
+    options: &EvaluationOptions,
+    ids: &mut dyn IdSource,
+) -> Decision {
+    failed_closed(
+        "",
+        "",
+        error.code(),
+        format!(
+            "invalid action JSON at line {}, column {}: {}",
+            error.line(),
+            error.column(),
+            error.message()
+        ),
+        options,
+        ids,
+    )
 }
 
 /// A DENY decision for input that could not be evaluated.

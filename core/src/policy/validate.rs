@@ -45,7 +45,7 @@ pub(crate) fn validate(root: &Node) -> Result<Validated, Vec<Diagnostic>> {
     let parts = validator.document(root);
     match parts {
         Some((default, rules)) if validator.errors.is_empty() => {
-            let warnings = duplicate_rule_warnings(root, &rules);
+            let warnings = rule_warnings(root, &rules);
             Ok(Validated {
                 default,
                 rules,
@@ -533,10 +533,11 @@ impl Validator {
                 continue;
             };
             let kind = fields.get("type").and_then(|type_node| {
-                let kind = match &type_node.value {
-                    NodeValue::String(text) => ObligationType::parse(text),
-                    _ => None,
+                let NodeValue::String(text) = &type_node.value else {
+                    self.wrong_type(&item_path.key("type"), "a string", type_node);
+                    return None;
                 };
+                let kind = ObligationType::parse(text);
                 if kind.is_none() {
                     self.error(
                         "POLICY_UNKNOWN_OBLIGATION",
@@ -950,7 +951,7 @@ impl Validator {
     }
 }
 
-fn duplicate_rule_warnings(root: &Node, rules: &[Rule]) -> Vec<Diagnostic> {
+fn rule_warnings(root: &Node, rules: &[Rule]) -> Vec<Diagnostic> {
     let mut seen = HashSet::new();
     let rule_nodes: &[Node] = match &root.value {
         NodeValue::Mapping(entries) => entries
@@ -965,10 +966,22 @@ fn duplicate_rule_warnings(root: &Node, rules: &[Rule]) -> Vec<Diagnostic> {
     };
     let mut warnings = Vec::new();
     for (position, rule) in rules.iter().enumerate() {
+        let mark = rule_nodes
+            .get(position)
+            .map_or(Mark { line: 1, column: 1 }, |node| node.mark);
+        if let Some(constraints) = &rule.constraints
+            && let (Some(min), Some(max)) = (constraints.amount_min, constraints.amount_max)
+            && min > max
+        {
+            warnings.push(Diagnostic::new(
+                "POLICY_EMPTY_AMOUNT_RANGE",
+                format!("amount_min {min} is greater than amount_max {max}, so no amount satisfies the rule and it never matches"),
+                format!("rules[{position}].constraints"),
+                mark.line,
+                mark.column,
+            ));
+        }
         if !seen.insert(rule.id.clone()) {
-            let mark = rule_nodes
-                .get(position)
-                .map_or(Mark { line: 1, column: 1 }, |node| node.mark);
             warnings.push(Diagnostic::new(
                 "POLICY_DUPLICATE_RULE_ID",
                 format!("rule id {:?} is used more than once; decisions will not say which rule matched", truncate(&rule.id)),
