@@ -320,7 +320,10 @@ fn explain_escapes_control_characters_in_rule_ids() {
     ]);
     assert_eq!(output.status.code(), Some(3));
     let text = stdout(&output);
-    let result_lines = text.lines().filter(|line| line.starts_with("result:")).count();
+    let result_lines = text
+        .lines()
+        .filter(|line| line.starts_with("result:"))
+        .count();
     assert_eq!(result_lines, 1, "{text}");
     assert!(!text.contains('\u{1b}'), "{text}");
 }
