@@ -38,7 +38,7 @@ struct Cli {
 enum Command {
     /// Check policy files and print every problem as `file:line:col: code: message`.
     Validate {
-        /// Policy YAML files.
+        /// Policy YAML files; `-` reads one from standard input.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -156,6 +156,11 @@ fn plural(count: usize, noun: &str) -> String {
 }
 
 fn validate(files: &[PathBuf]) -> Result<u8, Failure> {
+    if files.iter().filter(|file| file.as_os_str() == "-").count() > 1 {
+        return Err(usage(
+            "standard input (`-`) can be read only once".to_owned(),
+        ));
+    }
     let mut all_valid = true;
     let mut unreadable = false;
     for file in files {
@@ -415,7 +420,8 @@ fn hash(action_path: &Path, raw: bool) -> Result<u8, Failure> {
 
 fn test(files: &[PathBuf], verbose: bool) -> Result<u8, Failure> {
     let mut outcomes = Vec::new();
-    let mut unreadable = false;
+    // Each test file that cannot be read or loaded counts as one failure.
+    let mut unreadable = 0;
     for file in files {
         match suite::run_file(file) {
             Ok(file_outcomes) => {
@@ -436,13 +442,13 @@ fn test(files: &[PathBuf], verbose: bool) -> Result<u8, Failure> {
                 outcomes.extend(file_outcomes);
             }
             Err(error) => {
-                unreadable = true;
+                unreadable += 1;
                 println!("ERROR {error}");
             }
         }
     }
     let (passed, failed, skipped) = suite::count(&outcomes);
-    let failed = failed + usize::from(unreadable);
+    let failed = failed + unreadable;
     if skipped > 0 {
         println!("{passed} passed, {failed} failed, {skipped} skipped");
     } else {

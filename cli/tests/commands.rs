@@ -348,3 +348,16 @@ fn test_file_with_endless_action_file_fails_quickly() {
     let output = openleash(&["test", path_str(&file)]);
     assert_eq!(stdout(&output).lines().last(), Some("1 passed, 0 failed"));
 }
+
+#[test]
+fn test_command_counts_each_unreadable_file() {
+    let output = openleash(&["test", "/nonexistent/a.yaml", "/nonexistent/b.yaml"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output).lines().last(), Some("0 passed, 2 failed"));
+}
+
+#[test]
+fn validate_reads_standard_input_once() {
+    let output = openleash(&["validate", "-", "-"]);
+    assert_eq!(output.status.code(), Some(2));
+}

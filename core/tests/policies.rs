@@ -230,7 +230,7 @@ fn payload_domain_cannot_hide_a_blocked_relying_party() {
 }
 
 #[test]
-fn empty_payload_domain_falls_back_to_the_relying_party() {
+fn empty_payload_domain_is_compared_as_given() {
     let policy = Policy::from_yaml(
         "version: 1\ndefault: deny\nrules:\n  - {id: send, effect: allow, action: purchase, constraints: {allowed_domains: [shop.example]}}\n",
     )
@@ -240,7 +240,9 @@ fn empty_payload_domain_falls_back_to_the_relying_party() {
         r#""relying_party": {"domain": "shop.example"}, "payload": {"domain": ""}"#,
     );
     let decision = policy.decide_json(&text, &options(), &mut SequentialIds::default());
-    assert_eq!(decision.result, DecisionResult::Allow);
+    // As in OpenLeash, an empty string is a domain, not a missing one.
+    assert_eq!(decision.result, DecisionResult::Deny);
+    assert!(decision.error.is_none());
 }
 
 #[test]

@@ -27,34 +27,22 @@ pub fn run(text: &str, base: &Path) -> Result<Vec<CaseOutcome>, String> {
         .ok_or("a test file needs `policies`: a list of policy paths or {yaml: ...} entries")?;
     let mut layers = Vec::with_capacity(policies.len());
     for (position, entry) in policies.iter().enumerate() {
-        let (name, source) = match entry {
+        let shape_error = || format!("policies[{position}] must be a path or {{yaml: ...}}");
+        let (name, bytes) = match entry {
             Json::String(path) => {
                 let full = base.join(path);
                 let bytes = read_limited(&full, YamlLimits::default().max_bytes)
                     .map_err(|error| format!("policies[{position}]: {error}"))?;
-                let source = String::from_utf8(bytes).map_err(|_| {
-                    format!(
-                        "policies[{position}]: {} is not valid UTF-8",
-                        full.display()
-                    )
-                })?;
-                (full.display().to_string(), source)
+                (full.display().to_string(), bytes)
             }
-            Json::Object(map) => match map.get("yaml").and_then(Json::as_str) {
-                Some(source) => (format!("policies[{position}]"), source.to_owned()),
-                None => {
-                    return Err(format!(
-                        "policies[{position}] must be a path or {{yaml: ...}}"
-                    ));
-                }
+            Json::Object(map) if map.len() == 1 => match map.get("yaml").and_then(Json::as_str) {
+                Some(source) => (format!("policies[{position}]"), source.as_bytes().to_vec()),
+                None => return Err(shape_error()),
             },
-            _ => {
-                return Err(format!(
-                    "policies[{position}] must be a path or {{yaml: ...}}"
-                ));
-            }
+            _ => return Err(shape_error()),
         };
-        let policy = Policy::from_yaml(&source).map_err(|error| format!("{name}: {error}"))?;
+        let policy = Policy::from_yaml_bytes(&bytes, &YamlLimits::default())
+            .map_err(|error| format!("{name}: {error}"))?;
         layers.push(policy);
     }
 

@@ -114,13 +114,13 @@ enum Domain<'a> {
 }
 
 /// Reads `payload.<field>`, falling back to `relying_party.domain` when the
-/// field is missing, null or the empty string. A present field of another
+/// field is missing or null, as OpenLeash does. A present field of another
 /// type does not fall back: it is malformed, and every domain constraint
 /// then fails.
 fn domain<'a>(action: &'a Action, field: &str) -> Domain<'a> {
     match action.payload().get(field) {
-        Some(Value::String(text)) if !text.is_empty() => Domain::Found(text),
-        Some(Value::String(_) | Value::Null) | None => action
+        Some(Value::String(text)) => Domain::Found(text),
+        Some(Value::Null) | None => action
             .relying_party_domain()
             .map_or(Domain::Missing, Domain::Found),
         Some(_) => Domain::Malformed,

@@ -22,8 +22,10 @@
 //! 😀. The translation re-encodes surrogates on both sides so that the
 //! UTF-8 engine reproduces this exactly (see the `translate` module).
 //!
-//! Matching takes time linear in the input, so no pattern can stall
-//! evaluation. Errors, with their codes:
+//! Matching takes time linear in the input. The work is bounded further by
+//! [`MAX_PATTERN_SIZE`], the estimated automaton size of a pattern, which
+//! evaluation multiplies by the input length to keep each decision within
+//! a fixed budget. Errors, with their codes:
 //!
 //! - `REGEX_SYNTAX`: `new RegExp(pattern)` would throw a SyntaxError.
 //! - `REGEX_UNSUPPORTED`: the pattern is valid but needs backtracking
@@ -82,7 +84,8 @@ impl JsRegex {
     /// Errors: `REGEX_SYNTAX` where JavaScript throws a SyntaxError,
     /// `REGEX_UNSUPPORTED` for lookaround, backreferences and non-ASCII
     /// group names, and `REGEX_TOO_LARGE` past [`MAX_PATTERN_CHARS`],
-    /// [`MAX_NESTING`], [`MAX_REPETITION_COUNT`] or [`MAX_COMPILED_BYTES`].
+    /// [`MAX_NESTING`], [`MAX_REPETITION_COUNT`], [`MAX_PATTERN_SIZE`] or
+    /// [`MAX_COMPILED_BYTES`].
     pub fn new(pattern: &str) -> Result<JsRegex, RegexError> {
         let length = pattern.chars().count();
         if length > MAX_PATTERN_CHARS {
@@ -134,7 +137,7 @@ impl JsRegex {
 
     /// The estimated number of automaton states of the pattern (see
     /// [`MAX_PATTERN_SIZE`]). A search costs at most about this many steps
-    /// per input code unit.
+    /// per input byte.
     pub fn size(&self) -> u64 {
         self.size
     }
@@ -561,7 +564,7 @@ mod tests {
     #[test]
     fn repetition_count_limit_holds() {
         let at_limit = format!("a{{0,{MAX_REPETITION_COUNT}}}");
-        assert_eq!(code(&at_limit), "REGEX_TOO_LARGE", "compiled size");
+        assert_eq!(code(&at_limit), "REGEX_TOO_LARGE", "automaton size");
         let past_limit = format!("a{{{}}}", MAX_REPETITION_COUNT + 1);
         let error = error(&past_limit);
         assert_eq!(error.code(), "REGEX_TOO_LARGE");

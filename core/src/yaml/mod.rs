@@ -20,7 +20,8 @@
 //! Deliberate differences from that package, each chosen to fail closed:
 //!
 //! - A number that an `f64` cannot hold exactly (an integer beyond 2^53 that
-//!   would round, or a finite literal such as `1e400` that overflows) becomes
+//!   would round, a finite literal such as `1e400` that overflows, or a
+//!   non-zero literal such as `1e-400` that underflows to zero) becomes
 //!   [`NodeValue::UnrepresentableNumber`] instead of a rounded double.
 //! - Two keys of one mapping that JavaScript would turn into the same
 //!   property name are a duplicate (`1` and `"1"`, `null` and `""`, `.nan`
