@@ -1,4 +1,5 @@
 //! Library side of the `openleash` command: the policy test runner, shared
 //! by the binary and the integration tests.
 
+pub mod input;
 pub mod suite;

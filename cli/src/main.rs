@@ -1,11 +1,11 @@
 //! `openleash`: validate policies, decide actions, hash actions and run
 //! policy tests from a shell or CI job.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use openleash_cli::input::read_limited;
 use openleash_cli::suite::{self, CaseStatus};
 use openleash_core::eval::RuleTrace;
 use openleash_core::json::{self, MAX_JSON_BYTES};
@@ -126,21 +126,8 @@ fn invalid(message: String) -> Failure {
     }
 }
 
-/// Reads a file, or standard input for `-`, stopping one byte past
-/// `max_bytes` so that the size check downstream reports an oversized input
-/// without the whole of it (or an endless stream) being read.
 fn read_input(path: &Path, max_bytes: usize) -> Result<Vec<u8>, Failure> {
-    let limit = u64::try_from(max_bytes)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
-    let mut bytes = Vec::new();
-    let result = if path.as_os_str() == "-" {
-        std::io::stdin().take(limit).read_to_end(&mut bytes)
-    } else {
-        std::fs::File::open(path).and_then(|file| file.take(limit).read_to_end(&mut bytes))
-    };
-    result.map_err(|error| usage(format!("cannot read {}: {error}", path.display())))?;
-    Ok(bytes)
+    read_limited(path, max_bytes).map_err(usage)
 }
 
 fn yaml_limits() -> YamlLimits {

@@ -80,7 +80,7 @@ pub fn run(text: &str, deviations: &Deviations) -> Result<Vec<CaseOutcome>, Stri
     Ok(outcomes)
 }
 
-/// What the engine did with one case, and whether that matched the
+/// The engine's results for one case, and whether they match the
 /// reference expectation.
 #[derive(Default)]
 struct Observed {

@@ -17,9 +17,9 @@ pub const DEVIATIONS_FILE: &str = "deviations.json";
 pub struct Deviation {
     /// The corpus case id.
     pub id: String,
-    /// Why this engine differs.
+    /// The reason this engine differs.
     pub reason: String,
-    /// What this engine does instead; see [`Expected`].
+    /// The behaviour this engine shows instead (see [`Expected`]).
     pub ours: Expected,
 }
 

@@ -27,7 +27,7 @@ pub struct CaseOutcome {
     /// The case id or name.
     pub id: String,
     pub status: CaseStatus,
-    /// Why the case failed, or the deviation reason; empty otherwise.
+    /// The failure or deviation reason; empty for a plain pass.
     pub detail: String,
 }
 
@@ -99,7 +99,7 @@ impl std::error::Error for SuiteError {}
 /// them; policy test files resolve policy paths relative to themselves.
 pub fn run_file(path: &Path) -> Result<Vec<CaseOutcome>, SuiteError> {
     let bytes =
-        testfile::read_limited(path, testfile::MAX_TEST_FILE_BYTES).map_err(SuiteError::new)?;
+        crate::input::read_limited(path, testfile::MAX_TEST_FILE_BYTES).map_err(SuiteError::new)?;
     if bytes.len() > testfile::MAX_TEST_FILE_BYTES {
         return Err(SuiteError::new(format!(
             "{} is larger than the limit of {} bytes for test files",

@@ -1,6 +1,5 @@
 //! Policy test files: policies, actions and the decisions they must get.
 
-use std::io::Read;
 use std::path::Path;
 
 use openleash_core::json::MAX_JSON_BYTES;
@@ -10,6 +9,7 @@ use serde_json::Value as Json;
 
 use super::CaseOutcome;
 use super::compare::{check_fields, decision_json};
+use crate::input::read_limited;
 
 /// Runs a policy test file. `base` is the folder policy paths are relative
 /// to.
@@ -140,19 +140,6 @@ fn run_case(
 
 /// The largest test file read.
 pub const MAX_TEST_FILE_BYTES: usize = 16 * 1024 * 1024;
-
-/// Reads at most one byte past `max_bytes`, so that an oversized input (or
-/// an endless one such as `/dev/zero`) fails quickly.
-pub(super) fn read_limited(path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {
-    let limit = u64::try_from(max_bytes)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(limit).read_to_end(&mut bytes))
-        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-    Ok(bytes)
-}
 
 /// Parses a test file (YAML, so JSON too).
 fn load_document(text: &str) -> Result<Node, String> {

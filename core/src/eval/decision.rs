@@ -1,4 +1,4 @@
-//! Decisions: the answer to "may this agent take this action?".
+//! Decisions: whether an agent may take an action, with the reason.
 
 use std::fmt;
 use std::sync::Arc;
@@ -72,12 +72,12 @@ pub struct Obligation {
     pub details_json: Map,
 }
 
-/// Why evaluation could not run and failed closed.
+/// The error that stopped evaluation, which then failed closed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DecisionError {
     /// Stable code, e.g. `ACTION_MISSING_FIELD` or `JSON_SYNTAX`.
     pub code: String,
-    /// What was wrong.
+    /// A description of the problem.
     pub message: String,
 }
 

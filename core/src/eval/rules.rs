@@ -105,7 +105,7 @@ fn number(actual: Option<&Value>) -> Option<f64> {
     actual.and_then(Value::as_f64)
 }
 
-/// Where a domain constraint finds the domain.
+/// The domain that a domain constraint checks.
 enum Domain<'a> {
     Found(&'a str),
     Missing,

@@ -132,7 +132,7 @@ pub fn parse_bytes(bytes: &[u8], limits: &JsonLimits) -> Result<Value, JsonError
     parse_with_limits(text, limits)
 }
 
-/// Why bytes could not be read as text.
+/// The reason bytes could not be read as text.
 pub(crate) enum Utf8Problem {
     TooLarge,
     /// The first invalid byte, as a 1-based line and character column.

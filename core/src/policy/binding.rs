@@ -38,7 +38,7 @@ impl BindingError {
         self.code
     }
 
-    /// What was wrong.
+    /// A description of the problem.
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -57,7 +57,7 @@ impl Binding {
     /// `owner_type`, `owner_id`) are ignored.
     ///
     /// `applies_to_agent_principal_id` is required (it may be null): a record
-    /// without it is rejected rather than silently applying to nobody.
+    /// without it is rejected rather than silently applying to no agent.
     /// `applies_to_group_id` may be absent, which means null.
     pub fn from_value(value: &Value) -> Result<Binding, BindingError> {
         let error = |message: String| BindingError {
@@ -116,7 +116,7 @@ impl Binding {
 ///
 /// A binding for another agent never applies, even when it also names a
 /// group this agent belongs to. A binding with an empty group id applies to
-/// nobody.
+/// no agent.
 pub fn order_bindings<'a>(
     bindings: &'a [Binding],
     agent_principal_id: &str,

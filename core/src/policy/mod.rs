@@ -125,7 +125,8 @@ impl Policy {
     /// Evaluates an action against this policy alone. A `passthrough`
     /// default has no further layer to defer to, so it denies with the
     /// reason `No rule matched; default policy: passthrough (no further
-    /// layer — denied)`. Never panics; fails closed to DENY.
+    /// layer — denied)`. Fails closed: a panic during evaluation yields a
+    /// DENY decision where panics unwind (see [`PolicyStack::evaluate`]).
     pub fn evaluate(
         &self,
         action: &Action,
@@ -136,7 +137,7 @@ impl Policy {
     }
 
     /// Validates an action given as JSON and evaluates it; an invalid
-    /// action yields a DENY decision carrying the error. Never panics.
+    /// action yields a DENY decision carrying the error.
     pub fn decide(
         &self,
         action: Value,
@@ -146,9 +147,9 @@ impl Policy {
         decide_guarded(&self.inner.rules, action, options, ids)
     }
 
-    /// Parses action JSON text, validates it and evaluates it; text that is
+    /// Parses action JSON text, validates it and evaluates it. Text that is
     /// not valid JSON or not a valid action yields a DENY decision carrying
-    /// the error. Never panics.
+    /// the error.
     pub fn decide_json(
         &self,
         action: &str,
@@ -167,10 +168,7 @@ impl Policy {
         options: &EvaluationOptions,
         ids: &mut dyn IdSource,
     ) -> Decision {
-        match crate::json::parse_bytes(action, &crate::json::JsonLimits::default()) {
-            Ok(value) => decide_guarded(&self.inner.rules, value, options, ids),
-            Err(error) => json_error_decision(&error, options, ids),
-        }
+        decide_json_bytes_guarded(&self.inner.rules, action, options, ids)
     }
 }
 
@@ -255,8 +253,9 @@ impl PolicyStack {
         Value::Object(map)
     }
 
-    /// Evaluates an action against the stack. Never panics; fails closed to
-    /// DENY.
+    /// Evaluates an action against the stack. Fails closed: a panic during
+    /// evaluation, which would be an engine bug, yields a DENY decision on
+    /// targets where panics unwind; with `panic = "abort"` it aborts.
     pub fn evaluate(
         &self,
         action: &Action,
@@ -267,7 +266,7 @@ impl PolicyStack {
     }
 
     /// Validates an action given as JSON and evaluates it; an invalid
-    /// action yields a DENY decision carrying the error. Never panics.
+    /// action yields a DENY decision carrying the error.
     pub fn decide(
         &self,
         action: Value,
@@ -277,9 +276,9 @@ impl PolicyStack {
         decide_guarded(&self.rules, action, options, ids)
     }
 
-    /// Parses action JSON text, validates it and evaluates it; text that is
+    /// Parses action JSON text, validates it and evaluates it. Text that is
     /// not valid JSON or not a valid action yields a DENY decision carrying
-    /// the error. Never panics.
+    /// the error.
     pub fn decide_json(
         &self,
         action: &str,
@@ -298,10 +297,7 @@ impl PolicyStack {
         options: &EvaluationOptions,
         ids: &mut dyn IdSource,
     ) -> Decision {
-        match crate::json::parse_bytes(action, &crate::json::JsonLimits::default()) {
-            Ok(value) => decide_guarded(&self.rules, value, options, ids),
-            Err(error) => json_error_decision(&error, options, ids),
-        }
+        decide_json_bytes_guarded(&self.rules, action, options, ids)
     }
 }
 
@@ -350,6 +346,18 @@ fn decide_json_guarded(
     }
 }
 
+fn decide_json_bytes_guarded(
+    rules: &RuleSet,
+    bytes: &[u8],
+    options: &EvaluationOptions,
+    ids: &mut dyn IdSource,
+) -> Decision {
+    match crate::json::parse_bytes(bytes, &crate::json::JsonLimits::default()) {
+        Ok(value) => decide_guarded(rules, value, options, ids),
+        Err(error) => json_error_decision(&error, options, ids),
+    }
+}
+
 fn json_error_decision(
     error: &crate::json::JsonError,
     options: &EvaluationOptions,
@@ -370,7 +378,7 @@ fn json_error_decision(
     )
 }
 
-/// A DENY decision for input that could not be evaluated.
+/// Builds the DENY decision for input that could not be evaluated.
 pub(crate) fn failed_closed(
     action_id: &str,
     action_hash: &str,

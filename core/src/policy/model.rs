@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::json::{Map, Value};
 use crate::regex::JsRegex;
 
-/// What a policy does when no rule matches.
+/// The outcome a policy gives when no rule matches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DefaultEffect {
     Allow,

@@ -64,9 +64,10 @@ struct CaptureScan {
     has_named_groups: bool,
 }
 
-/// Counts capturing groups the way V8 does before it knows the pattern is
-/// valid: it skips escaped units and character classes, and counts every `(`
-/// that is not followed by `?`, plus every `(?<` that is not a lookbehind.
+/// Counts capturing groups the way V8 does before it has checked that the
+/// pattern is valid: it skips escaped units and character classes, and
+/// counts every `(` not followed by `?`, plus every `(?<` that is not a
+/// lookbehind.
 fn scan_captures(units: &[u16]) -> CaptureScan {
     let mut scan = CaptureScan {
         count: 0,
