@@ -11,6 +11,7 @@ use serde_json::value::RawValue;
 
 use super::compare::{check_decision, check_fields, core_json, decision_json, json_eq};
 use super::deviations::{Deviation, Deviations, Expected};
+use super::token;
 use super::{CaseOutcome, CaseStatus};
 
 /// The fixed time at which corpus cases are evaluated. No v1 rule reads the
@@ -47,7 +48,9 @@ pub fn run(text: &str, deviations: &Deviations) -> Result<Vec<CaseOutcome>, Stri
     let whole: Json =
         serde_json::from_str(text).map_err(|error| format!("invalid JSON: {error}"))?;
     if whole.get("cases").is_none() {
-        return Ok(vec![run_testvectors(text, &whole)]);
+        let mut outcomes = vec![run_testvectors(text, &whole)];
+        outcomes.extend(token::run_testvector_signatures(&whole));
+        return Ok(outcomes);
     }
     let file: CorpusFile =
         serde_json::from_str(text).map_err(|error| format!("invalid corpus file: {error}"))?;
@@ -66,13 +69,7 @@ pub fn run(text: &str, deviations: &Deviations) -> Result<Vec<CaseOutcome>, Stri
             "canonical" => run_canonical(&case),
             "action_request" => run_action_request(&case, raw.action),
             "bindings" => run_bindings(&case),
-            "token" => {
-                outcomes.push(CaseOutcome::skipped(
-                    &id,
-                    "proof tokens are not part of this release",
-                ));
-                continue;
-            }
+            "token" => token::run_token(&case),
             other => return Err(format!("unknown corpus kind {other:?}")),
         };
         outcomes.push(judge(&id, observed, deviations.get(&id)));
@@ -83,8 +80,10 @@ pub fn run(text: &str, deviations: &Deviations) -> Result<Vec<CaseOutcome>, Stri
 /// The engine's results for one case, and whether they match the
 /// reference expectation.
 #[derive(Default)]
-struct Observed {
-    reference: Option<Result<(), String>>,
+pub(super) struct Observed {
+    pub(super) reference: Option<Result<(), String>>,
+    /// For token cases: per verification, `None` when valid, else the code.
+    pub(super) token_codes: Option<Vec<Option<String>>>,
     policy_codes: Vec<String>,
     action_codes: Vec<String>,
     input_code: Option<String>,
@@ -141,6 +140,14 @@ fn check_ours(ours: &Expected, observed: &Observed) -> Result<(), String> {
             .as_ref()
             .ok_or("expected a decision, got none")?;
         check_fields("decision", want, got)?;
+    }
+    if let Some(want) = &ours.token_verify
+        && observed.token_codes.as_ref() != Some(want)
+    {
+        return Err(format!(
+            "expected token verification results {want:?}, got {:?}",
+            observed.token_codes
+        ));
     }
     if let Some(want) = &ours.ordered_policy_ids
         && observed.ordered_policy_ids.as_ref() != Some(want)

@@ -39,6 +39,9 @@ pub struct Expected {
     pub decision: Option<serde_json::Value>,
     /// The bindings order into these policy ids.
     pub ordered_policy_ids: Option<Vec<String>>,
+    /// For token cases, one entry per verification: `null` when the token
+    /// verifies, else this engine's error code.
+    pub token_verify: Option<Vec<Option<String>>>,
     /// The canonical JSON, for canonical cases.
     pub canonical_json: Option<String>,
 }

@@ -24,6 +24,43 @@ pub fn action_hash(value: &Value) -> String {
     sha256_hex(canonical_json(value).as_bytes())
 }
 
+/// Serializes a value as compact JSON with object keys in insertion order,
+/// byte for byte what JavaScript's `JSON.stringify` writes for the same
+/// value: the form OpenLeash signs token claims and request bodies in.
+pub fn to_json(value: &Value) -> String {
+    let mut out = String::with_capacity(256);
+    write_ordered(value, &mut out);
+    out
+}
+
+fn write_ordered(value: &Value, out: &mut String) {
+    match value {
+        Value::Array(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                write_ordered(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (index, (key, item)) in map.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                write_string(key, out);
+                out.push(':');
+                write_ordered(item, out);
+            }
+            out.push('}');
+        }
+        scalar => write_value(scalar, out),
+    }
+}
+
 /// SHA-256 of `bytes` as 64 lowercase hex digits.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex_lower(&Sha256::digest(bytes))

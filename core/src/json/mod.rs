@@ -12,7 +12,7 @@ mod number;
 mod parse;
 mod value;
 
-pub use canonical::{action_hash, canonical_json, sha256_hex};
+pub use canonical::{action_hash, canonical_json, sha256_hex, to_json};
 pub use number::{check_number_literal, format_number};
 pub use parse::{
     JsonError, JsonLimits, MAX_JSON_BYTES, MAX_JSON_DEPTH, parse, parse_bytes, parse_with_limits,

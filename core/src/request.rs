@@ -1,0 +1,452 @@
+//! OpenLeash's agent request signatures.
+//!
+//! An agent signs every HTTP request it sends with its Ed25519 key. The
+//! signed text is `METHOD\nPATH\nTIMESTAMP\nNONCE\nBODY_SHA256` and travels
+//! in the headers `X-Agent-Id`, `X-Timestamp`, `X-Nonce`, `X-Body-Sha256`
+//! and `X-Signature` (standard base64). The receiver checks, in order: all
+//! headers present, the timestamp within the allowed clock skew, the body
+//! hash, the signature, and last the nonce against a [`ReplayGuard`].
+//!
+//! Unlike OpenLeash, an unparseable timestamp is refused rather than
+//! skipped, and a nonce is only recorded once the signature holds, so
+//! unsigned requests cannot use up nonces.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::fmt;
+use std::sync::Mutex;
+
+use crate::encoding;
+use crate::json::sha256_hex;
+use crate::keys::{PublicKey, SecretKey};
+use crate::time::Timestamp;
+
+/// Default allowed difference between the request's timestamp and the
+/// receiver's clock, in milliseconds (5 minutes).
+pub const DEFAULT_MAX_SKEW_MS: u32 = 300_000;
+/// Longest agent id, nonce, method or path accepted, in bytes.
+pub const MAX_FIELD_BYTES: usize = 2048;
+/// Default number of nonces a [`ReplayGuard`] remembers.
+pub const DEFAULT_REPLAY_CAPACITY: usize = 100_000;
+
+/// The signing headers of one request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SignedHeaders {
+    /// `X-Agent-Id`.
+    pub agent_id: String,
+    /// `X-Timestamp`, RFC 3339.
+    pub timestamp: String,
+    /// `X-Nonce`.
+    pub nonce: String,
+    /// `X-Body-Sha256`, lowercase hex.
+    pub body_sha256: String,
+    /// `X-Signature`, standard base64 of the 64-byte signature.
+    pub signature: String,
+}
+
+/// `METHOD\nPATH\nTIMESTAMP\nNONCE\nBODY_SHA256`.
+pub fn signing_input(
+    method: &str,
+    path: &str,
+    timestamp: &str,
+    nonce: &str,
+    body_sha256: &str,
+) -> String {
+    format!("{method}\n{path}\n{timestamp}\n{nonce}\n{body_sha256}")
+}
+
+/// Signs a request: hashes the body and returns the headers to send.
+pub fn sign_request(
+    key: &SecretKey,
+    agent_id: &str,
+    method: &str,
+    path: &str,
+    timestamp: Timestamp,
+    nonce: &str,
+    body: &[u8],
+) -> SignedHeaders {
+    let timestamp = timestamp.to_rfc3339_millis();
+    let body_sha256 = sha256_hex(body);
+    let input = signing_input(method, path, &timestamp, nonce, &body_sha256);
+    SignedHeaders {
+        agent_id: agent_id.to_owned(),
+        timestamp,
+        nonce: nonce.to_owned(),
+        body_sha256,
+        signature: encoding::encode_standard(&key.sign(input.as_bytes())),
+    }
+}
+
+/// How a receiver checks requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestCheck {
+    /// The receiver's current time.
+    pub now: Timestamp,
+    /// Allowed clock difference in milliseconds, in both directions.
+    pub max_skew_ms: u32,
+}
+
+impl RequestCheck {
+    /// Checks at `now` with the default skew.
+    pub fn at(now: Timestamp) -> RequestCheck {
+        RequestCheck {
+            now,
+            max_skew_ms: DEFAULT_MAX_SKEW_MS,
+        }
+    }
+}
+
+/// Verifies a signed request. `body` is the raw body when the receiver has
+/// one; its SHA-256 must equal `X-Body-Sha256`. Without a body (GET, HEAD)
+/// the header is taken as signed. The nonce is recorded in `guard` only
+/// when everything else holds.
+#[allow(clippy::too_many_arguments)]
+pub fn verify_request(
+    headers: &SignedHeaders,
+    method: &str,
+    path: &str,
+    body: Option<&[u8]>,
+    key: &PublicKey,
+    check: &RequestCheck,
+    guard: &ReplayGuard,
+) -> Result<(), SignatureError> {
+    let fields = [
+        ("X-Agent-Id", headers.agent_id.as_str()),
+        ("X-Timestamp", headers.timestamp.as_str()),
+        ("X-Nonce", headers.nonce.as_str()),
+        ("X-Body-Sha256", headers.body_sha256.as_str()),
+        ("X-Signature", headers.signature.as_str()),
+    ];
+    let missing: Vec<&str> = fields
+        .iter()
+        .filter(|(_, value)| value.is_empty())
+        .map(|(name, _)| *name)
+        .collect();
+    if !missing.is_empty() {
+        return Err(SignatureError::new(
+            "MISSING_HEADERS",
+            format!("missing signing headers: {}", missing.join(", ")),
+        ));
+    }
+    for (name, value) in fields.iter().chain(&[("method", method), ("path", path)]) {
+        if value.len() > MAX_FIELD_BYTES {
+            return Err(SignatureError::new(
+                "HEADER_TOO_LARGE",
+                format!("{name} is longer than {MAX_FIELD_BYTES} bytes"),
+            ));
+        }
+    }
+    let Ok(sent_at) = Timestamp::parse_rfc3339(&headers.timestamp) else {
+        return Err(SignatureError::new(
+            "TIMESTAMP_SKEW",
+            format!(
+                "X-Timestamp is not an RFC 3339 date-time: {:?}",
+                headers.timestamp.chars().take(40).collect::<String>()
+            ),
+        ));
+    };
+    let skew = sent_at.unix_millis().abs_diff(check.now.unix_millis());
+    if skew > u64::from(check.max_skew_ms) {
+        return Err(SignatureError::new(
+            "TIMESTAMP_SKEW",
+            format!(
+                "the request timestamp {sent_at} is {} ms away from {}, more than the {} ms allowed",
+                skew, check.now, check.max_skew_ms
+            ),
+        ));
+    }
+    if let Some(body) = body
+        && sha256_hex(body) != headers.body_sha256
+    {
+        return Err(SignatureError::new(
+            "BODY_HASH_MISMATCH",
+            "the SHA-256 of the body does not match X-Body-Sha256",
+        ));
+    }
+    let signature = encoding::decode_standard(&headers.signature).map_err(|error| {
+        SignatureError::new(
+            "INVALID_SIGNATURE",
+            format!("X-Signature is not standard base64: {error}"),
+        )
+    })?;
+    let input = signing_input(
+        method,
+        path,
+        &headers.timestamp,
+        &headers.nonce,
+        &headers.body_sha256,
+    );
+    if !key.verify(input.as_bytes(), &signature) {
+        return Err(SignatureError::new(
+            "INVALID_SIGNATURE",
+            "the request signature does not verify with the agent's key",
+        ));
+    }
+    // A replayed request stays acceptable until its timestamp leaves the
+    // skew window, so that is how long its nonce must be remembered.
+    let expires = sent_at
+        .unix_millis()
+        .saturating_add(i64::from(check.max_skew_ms))
+        .saturating_add(1);
+    guard.record(&headers.agent_id, &headers.nonce, check.now, expires)
+}
+
+/// Remembers the nonces of recent requests per agent and refuses a nonce
+/// seen before until it expires.
+///
+/// Bounded: it holds at most `capacity` unexpired nonces. When full it
+/// refuses new requests with `REPLAY_GUARD_FULL` rather than forgetting a
+/// nonce that could still be replayed. Safe to share between threads.
+#[derive(Debug)]
+pub struct ReplayGuard {
+    capacity: usize,
+    state: Mutex<GuardState>,
+}
+
+#[derive(Debug, Default)]
+struct GuardState {
+    /// `agent_id \n nonce` to expiry (Unix milliseconds).
+    seen: HashMap<String, i64>,
+    /// Expiry order, for eviction. May hold stale entries for keys whose
+    /// expiry changed; eviction checks against `seen`.
+    expiries: BinaryHeap<Reverse<(i64, String)>>,
+}
+
+impl ReplayGuard {
+    /// A guard that remembers up to `capacity` nonces.
+    pub fn new(capacity: usize) -> ReplayGuard {
+        ReplayGuard {
+            capacity,
+            state: Mutex::new(GuardState::default()),
+        }
+    }
+
+    /// Number of nonces remembered, expired ones included until the next
+    /// record.
+    pub fn len(&self) -> usize {
+        self.lock().seen.len()
+    }
+
+    /// Returns true when no nonce is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Records `nonce` for `agent_id` until `expires` (Unix milliseconds),
+    /// or refuses it with `NONCE_REPLAY` if it is already recorded and
+    /// unexpired at `now`.
+    pub fn record(
+        &self,
+        agent_id: &str,
+        nonce: &str,
+        now: Timestamp,
+        expires: i64,
+    ) -> Result<(), SignatureError> {
+        let now = now.unix_millis();
+        let mut state = self.lock();
+        let GuardState { seen, expiries } = &mut *state;
+        // Forget what has expired.
+        while let Some(Reverse((expiry, _))) = expiries.peek() {
+            if *expiry > now {
+                break;
+            }
+            if let Some(Reverse((expiry, key))) = expiries.pop()
+                && seen.get(&key) == Some(&expiry)
+            {
+                seen.remove(&key);
+            }
+        }
+        let key = format!("{agent_id}\n{nonce}");
+        if seen.get(&key).is_some_and(|&expiry| expiry > now) {
+            return Err(SignatureError::new(
+                "NONCE_REPLAY",
+                "the nonce has already been used",
+            ));
+        }
+        if seen.len() >= self.capacity {
+            return Err(SignatureError::new(
+                "REPLAY_GUARD_FULL",
+                format!(
+                    "the replay guard already holds {} unexpired nonces",
+                    self.capacity
+                ),
+            ));
+        }
+        seen.insert(key.clone(), expires);
+        expiries.push(Reverse((expires, key)));
+        Ok(())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, GuardState> {
+        // A panic while holding the lock cannot leave the maps
+        // inconsistent in a way that accepts a replay, so a poisoned lock
+        // is used as is.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Default for ReplayGuard {
+    fn default() -> ReplayGuard {
+        ReplayGuard::new(DEFAULT_REPLAY_CAPACITY)
+    }
+}
+
+/// A request whose signature was refused. The codes are OpenLeash's:
+/// `MISSING_HEADERS`, `TIMESTAMP_SKEW`, `NONCE_REPLAY`,
+/// `BODY_HASH_MISMATCH`, `INVALID_SIGNATURE`, plus `HEADER_TOO_LARGE` and
+/// `REPLAY_GUARD_FULL`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureError {
+    code: &'static str,
+    message: String,
+}
+
+impl SignatureError {
+    fn new(code: &'static str, message: impl Into<String>) -> SignatureError {
+        SignatureError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// A description of the problem.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for SignatureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for SignatureError {}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::*;
+
+    fn at(millis: i64) -> Timestamp {
+        Timestamp::from_unix_millis(millis).unwrap()
+    }
+
+    const T0: i64 = 1_705_314_600_000; // 2024-01-15T10:30:00.000Z
+
+    fn signed(nonce: &str, body: &[u8]) -> (SecretKey, SignedHeaders) {
+        let key = SecretKey::from_seed(&[0; 32]);
+        let headers = sign_request(
+            &key,
+            "agent-1",
+            "POST",
+            "/v1/authorize",
+            at(T0),
+            nonce,
+            body,
+        );
+        (key, headers)
+    }
+
+    #[test]
+    fn a_signed_request_verifies_once() {
+        let (key, headers) = signed("n-1", b"{}");
+        let guard = ReplayGuard::new(10);
+        let check = RequestCheck::at(at(T0 + 1000));
+        let verify = || {
+            verify_request(
+                &headers,
+                "POST",
+                "/v1/authorize",
+                Some(b"{}"),
+                &key.public_key(),
+                &check,
+                &guard,
+            )
+        };
+        verify().unwrap();
+        assert_eq!(verify().unwrap_err().code(), "NONCE_REPLAY");
+    }
+
+    #[test]
+    fn each_failure_has_its_code() {
+        let (key, headers) = signed("n-1", b"{}");
+        let public = key.public_key();
+        let guard = ReplayGuard::new(10);
+        let check = RequestCheck::at(at(T0));
+        let code =
+            |headers: &SignedHeaders, method: &str, body: Option<&[u8]>, check: &RequestCheck| {
+                verify_request(
+                    headers,
+                    method,
+                    "/v1/authorize",
+                    body,
+                    &public,
+                    check,
+                    &guard,
+                )
+                .unwrap_err()
+                .code()
+            };
+        let mut missing = headers.clone();
+        missing.nonce.clear();
+        assert_eq!(code(&missing, "POST", None, &check), "MISSING_HEADERS");
+        let late = RequestCheck::at(at(T0 + i64::from(DEFAULT_MAX_SKEW_MS) + 1));
+        assert_eq!(code(&headers, "POST", None, &late), "TIMESTAMP_SKEW");
+        let early = RequestCheck::at(at(T0 - i64::from(DEFAULT_MAX_SKEW_MS) - 1));
+        assert_eq!(code(&headers, "POST", None, &early), "TIMESTAMP_SKEW");
+        let mut garbage = headers.clone();
+        garbage.timestamp = "yesterday".to_owned();
+        assert_eq!(code(&garbage, "POST", None, &check), "TIMESTAMP_SKEW");
+        assert_eq!(
+            code(&headers, "POST", Some(b"{ }"), &check),
+            "BODY_HASH_MISMATCH"
+        );
+        assert_eq!(code(&headers, "PUT", None, &check), "INVALID_SIGNATURE");
+        let mut bad = headers.clone();
+        bad.signature = "not base64".to_owned();
+        assert_eq!(code(&bad, "POST", None, &check), "INVALID_SIGNATURE");
+        let mut long = headers.clone();
+        long.nonce = "n".repeat(MAX_FIELD_BYTES + 1);
+        assert_eq!(code(&long, "POST", None, &check), "HEADER_TOO_LARGE");
+        // None of the refused requests used up the nonce.
+        assert!(guard.is_empty());
+    }
+
+    #[test]
+    fn nonces_expire_with_the_skew_window_and_are_per_agent() {
+        let guard = ReplayGuard::new(10);
+        guard.record("a", "n", at(0), 100).unwrap();
+        assert_eq!(
+            guard.record("a", "n", at(99), 200).unwrap_err().code(),
+            "NONCE_REPLAY"
+        );
+        guard.record("b", "n", at(99), 200).unwrap();
+        guard.record("a", "n", at(100), 300).unwrap();
+        assert_eq!(guard.len(), 2);
+    }
+
+    #[test]
+    fn a_full_guard_refuses_instead_of_forgetting() {
+        let guard = ReplayGuard::new(2);
+        guard.record("a", "1", at(0), 100).unwrap();
+        guard.record("a", "2", at(0), 100).unwrap();
+        assert_eq!(
+            guard.record("a", "3", at(50), 150).unwrap_err().code(),
+            "REPLAY_GUARD_FULL"
+        );
+        guard.record("a", "3", at(100), 200).unwrap();
+    }
+}
