@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test suite from a fresh machine: installs what the suites need,
 # then checks formatting and lints, runs the Rust tests, checks that the core
-# builds for wasm32, and runs the conformance corpus and the examples through
-# the `openleash test` command.
+# builds for wasm32, runs the conformance corpus and the examples through the
+# `openleash test` command, and cross-checks tokens with the npm `paseto`
+# package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,3 +27,8 @@ cargo build -p openleash-core --target wasm32-unknown-unknown --locked
 
 step "conformance corpus and examples through the CLI"
 cargo run -q -p openleash-cli --locked -- test tests/conformance/openleash/*.json examples/*/tests.yaml
+
+step "cross-check tokens with the npm paseto package (OpenLeash's token library)"
+cargo build -q -p openleash-cli --locked
+(cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
+OPENLEASH_BIN="$PWD/target/debug/openleash" node --test tests/interop/paseto.test.mjs

@@ -33,7 +33,7 @@ const fn decode_table(alphabet: &[u8; 64]) -> [u8; 256] {
 const STANDARD_DECODE: [u8; 256] = decode_table(STANDARD);
 const URL_SAFE_DECODE: [u8; 256] = decode_table(URL_SAFE);
 
-/// Why a base64 string was refused.
+/// The reason a base64 string was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Base64Error {
     /// A character outside the alphabet, at this byte offset.
@@ -119,8 +119,8 @@ fn encode(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
     out
 }
 
-/// Decodes unpadded symbols. `body` holds no padding; a trailing group of
-/// two or three symbols must have its unused low bits at zero.
+/// Decodes unpadded symbols. `body` contains no padding, and a trailing
+/// group of two or three symbols must have its unused low bits at zero.
 fn decode(body: &[u8], table: &[u8; 256]) -> Result<Vec<u8>, Base64Error> {
     if body.len() % 4 == 1 {
         return Err(Base64Error::InvalidLength);

@@ -151,3 +151,61 @@ fn timestamp(text: Option<&str>, field: &str) -> Result<Option<Timestamp>, KeyEr
 fn invalid(message: impl Into<String>) -> KeyError {
     KeyError::new("KEY_INVALID_FILE", message)
 }
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"{"kid": "k", "public_key_b64": "MCowBQYDK2VwAyEAO2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik=",
+        "private_key_b64": "MC4CAQAwBQYDK2VwBCIEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "created_at": "2024-01-15T10:30:00.000Z", "revoked_at": null}"#;
+
+    #[test]
+    fn openleash_key_files_round_trip() {
+        let key = KeyFile::parse(FILE).unwrap().to_key().unwrap();
+        assert_eq!(key.kid(), "k");
+        assert!(key.secret_key().is_some());
+        let written = KeyFile::from_key(&key).to_json();
+        let again = KeyFile::parse(&written).unwrap().to_key().unwrap();
+        assert_eq!(again.public_key(), key.public_key());
+        assert_eq!(again.created_at, key.created_at);
+        assert!(written.contains("\"revoked_at\": null"));
+    }
+
+    #[test]
+    fn key_files_are_checked() {
+        let code = |text: &str| {
+            KeyFile::parse(text)
+                .and_then(|file| file.to_key())
+                .unwrap_err()
+                .code()
+        };
+        assert_eq!(
+            code(&FILE.replace("revoked_at", "revoke_at")),
+            "KEY_INVALID_FILE"
+        );
+        assert_eq!(code(&FILE.replace("\"k\"", "\"\"")), "KEY_INVALID_FILE");
+        assert_eq!(
+            code(&FILE.replace("2024-01-15T10:30:00.000Z", "yesterday")),
+            "KEY_INVALID_FILE"
+        );
+        assert_eq!(code(&FILE.replace("2ik=", "2il=")), "KEY_INVALID_BASE64");
+        // A private key that belongs to another public key.
+        assert_eq!(code(&FILE.replace("O2onvM62", "O2onvM63")), "KEY_MISMATCH");
+        let padded = format!("{}{}", " ".repeat(MAX_KEY_FILE_BYTES), FILE);
+        assert_eq!(code(&padded), "KEY_INVALID_FILE");
+        assert!(
+            KeyFile::parse(&format!(
+                "{}{FILE}",
+                " ".repeat(MAX_KEY_FILE_BYTES - FILE.len())
+            ))
+            .is_ok()
+        );
+    }
+}

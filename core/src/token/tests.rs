@@ -357,3 +357,30 @@ fn footers_and_implicit_assertions_are_bound() {
     options.implicit_assertion = b"tenant-1".to_vec();
     assert!(verify(&bound, &keys, &options).is_ok());
 }
+
+#[test]
+fn claims_nesting_is_bounded() {
+    let keys = set([key("k", 1)]);
+    let options = VerifyOptions::proof(at(NOW));
+    let valid = issue_proof(&key("k", 1), &proof_params(), at(NOW), 120.0).unwrap();
+    // The claims object is depth 1 and the snapshot depth 2; `extra` more
+    // levels nest inside the snapshot.
+    let nested = |extra: usize| {
+        let mut snapshot = Value::Null;
+        for _ in 0..extra {
+            let mut map = Map::new();
+            map.insert("x".to_owned(), snapshot);
+            snapshot = Value::Object(map);
+        }
+        let mut map = Map::new();
+        map.insert("inner".to_owned(), snapshot);
+        let mut claims = valid.claims.clone();
+        claims.insert("constraints_snapshot".to_owned(), Value::Object(map));
+        signed_claims(&json::to_json(&Value::Object(claims)))
+    };
+    assert!(verify(&nested(MAX_CLAIMS_DEPTH - 2), &keys, &options).is_ok());
+    assert_eq!(
+        code(verify(&nested(MAX_CLAIMS_DEPTH - 1), &keys, &options)),
+        "TOKEN_INVALID_CLAIMS"
+    );
+}
