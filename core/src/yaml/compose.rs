@@ -498,7 +498,7 @@ fn collection_key_error(noun: &str, mark: Mark) -> YamlError {
 
 /// Returns the JavaScript property name that a key becomes, which decides
 /// whether two keys are duplicates.
-fn property_name(key: &Node) -> Result<Cow<'_, str>, YamlError> {
+pub(super) fn property_name(key: &Node) -> Result<Cow<'_, str>, YamlError> {
     match &key.value {
         NodeValue::Null => Ok(Cow::Borrowed("")),
         NodeValue::Bool(value) => Ok(Cow::Owned(value.to_string())),

@@ -37,6 +37,11 @@
 //! - Alias expansion is bounded by [`YamlLimits::max_nodes`] rather than by
 //!   the package's ratio of aliases to nodes.
 //!
+//! Documents in the plain block style policies are usually written in take
+//! a fast path that builds the same tree several times faster; anything
+//! else, errors included, goes through the general parser (`saphyr-parser`
+//! events composed into nodes).
+//!
 //! The work any input can cause is bounded: the text length by
 //! [`YamlLimits::max_bytes`], nesting by [`YamlLimits::max_depth`] and the
 //! size of the tree, aliases expanded, by [`YamlLimits::max_nodes`]. The tree
@@ -45,6 +50,7 @@
 
 mod compose;
 mod error;
+mod fast;
 mod number;
 mod schema;
 
@@ -176,6 +182,9 @@ impl Default for YamlLimits {
 pub fn parse(text: &str, limits: &YamlLimits) -> Result<Node, YamlError> {
     if text.len() > limits.max_bytes {
         return Err(YamlError::too_large(text.len(), limits.max_bytes));
+    }
+    if let Some(node) = fast::parse(text, limits) {
+        return Ok(node);
     }
     let schema = schema::Schema::for_document(text)?;
     compose::compose(text, schema, limits)

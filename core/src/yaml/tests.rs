@@ -884,3 +884,289 @@ fn tree_at_max_depth_is_built_and_dropped_on_small_stack() {
     });
     assert_eq!(depth, DEFAULT_MAX_DEPTH);
 }
+
+/// Every YAML text the repository has: the recorded YAML corpus, the
+/// policies of the conformance corpus, the example policies and test files,
+/// and variants of each with other indentation, comments and spacing.
+fn repository_yaml_texts() -> Vec<String> {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let read_json = |path: std::path::PathBuf| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+    };
+    let mut texts = Vec::new();
+    let corpus = read_json(root.join("tests/yaml/yaml-corpus.json"));
+    for case in corpus["cases"].as_array().unwrap() {
+        texts.push(case["yaml"].as_str().unwrap().to_owned());
+    }
+    for entry in std::fs::read_dir(root.join("tests/conformance/openleash")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|ext| ext == "json") {
+            let file = read_json(path);
+            for case in file["cases"].as_array().into_iter().flatten() {
+                for policy in case["policies"].as_array().into_iter().flatten() {
+                    if let Some(text) = policy.as_str() {
+                        texts.push(text.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    for entry in std::fs::read_dir(root.join("examples")).unwrap() {
+        let folder = entry.unwrap().path();
+        for name in ["policy.yaml", "tests.yaml"] {
+            if let Ok(text) = std::fs::read_to_string(folder.join(name)) {
+                texts.push(text);
+            }
+        }
+        if let Ok(files) = std::fs::read_dir(&folder) {
+            for file in files {
+                let path = file.unwrap().path();
+                if path.extension().is_some_and(|ext| ext == "yaml") {
+                    texts.push(std::fs::read_to_string(path).unwrap());
+                }
+            }
+        }
+    }
+    let originals = texts.clone();
+    for text in &originals {
+        // Deeper indentation, trailing comments and spaces, blank lines,
+        // and a document that does not end in a newline.
+        texts.push(
+            text.lines()
+                .map(|line| format!("  {line}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        texts.push(
+            text.lines()
+                .map(|line| format!("{line}  # note"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        texts.push(
+            text.lines()
+                .map(|line| format!("{line}   "))
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        );
+        texts.push(text.trim_end().to_owned());
+        texts.push(text.replace(": ", ":   ").replace("- ", "-   "));
+        texts.push(text.replace("\n  ", "\n    "));
+    }
+    texts
+}
+
+#[test]
+fn fast_path_agrees_with_the_general_parser() {
+    let limits = YamlLimits::default();
+    let mut accepted = 0;
+    let texts = repository_yaml_texts();
+    for text in &texts {
+        let Some(fast) = super::fast::parse(text, &limits) else {
+            continue;
+        };
+        accepted += 1;
+        let schema = super::schema::Schema::for_document(text).unwrap();
+        let general = super::compose::compose(text, schema, &limits);
+        // Debug output compares NaN equal to itself, unlike `PartialEq`.
+        assert_eq!(
+            format!("{:?}", Ok::<&Node, &YamlError>(&fast)),
+            format!("{:?}", general.as_ref()),
+            "fast path differs on {text:?}"
+        );
+    }
+    // The fast path must carry most of the real documents.
+    assert!(accepted * 3 > texts.len(), "{accepted} of {}", texts.len());
+}
+
+#[test]
+fn fast_path_takes_example_policies_without_anchors() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    for entry in std::fs::read_dir(root).unwrap() {
+        let path = entry.unwrap().path().join("policy.yaml");
+        // Anchors and aliases are left to the general parser; some examples
+        // use them on purpose.
+        if let Ok(text) = std::fs::read_to_string(&path)
+            && !text.contains('&')
+        {
+            assert!(
+                super::fast::parse(&text, &YamlLimits::default()).is_some(),
+                "{} is not on the fast path",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn fast_path_leaves_limits_and_errors_to_the_general_parser() {
+    let deep = format!("{}x{}", "[".repeat(10), "]".repeat(10));
+    let limits = YamlLimits {
+        max_depth: 5,
+        ..YamlLimits::default()
+    };
+    assert!(super::fast::parse(&deep, &limits).is_none());
+    assert_eq!(parse(&deep, &limits).unwrap_err().code(), "YAML_TOO_DEEP");
+    let many = format!("[{}]", vec!["a"; 50].join(", "));
+    let limits = YamlLimits {
+        max_nodes: 10,
+        ..YamlLimits::default()
+    };
+    assert!(super::fast::parse(&many, &limits).is_none());
+    assert_eq!(
+        parse(&many, &limits).unwrap_err().code(),
+        "YAML_TOO_MANY_NODES"
+    );
+    for text in ["a: 1\na: 2\n", "{a: 1, a: 2}", "1: x\n\"1\": y\n"] {
+        assert!(
+            super::fast::parse(text, &YamlLimits::default()).is_none(),
+            "{text}"
+        );
+        assert_eq!(error_of(text).code(), "YAML_DUPLICATE_KEY", "{text}");
+    }
+}
+
+/// Generates YAML-like documents from pieces that sit at the edges of the
+/// fast path's subset, deterministically.
+fn generated_documents(count: usize) -> Vec<String> {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |bound: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) as usize) % bound
+    };
+    let keys = [
+        "id",
+        "effect",
+        "a b",
+        "\"quoted key\"",
+        "'single'",
+        "1",
+        "0x1F",
+        "true",
+        "null",
+        "-k",
+        "k-",
+        "é",
+        "$.x",
+        "a:b",
+        "k ",
+        "\"a\\tb\"",
+        "''",
+        "?x",
+        ":x",
+    ];
+    let scalars = [
+        "allow",
+        "1",
+        "-5",
+        "1.5e3",
+        ".inf",
+        "-.inf",
+        ".nan",
+        "010",
+        "0o17",
+        "yes",
+        "~",
+        "null",
+        "\"a # b\"",
+        "'it''s'",
+        "\"\\u00e9\\x41\\n\"",
+        "a#b",
+        "a # comment",
+        "http://x.y/z",
+        "$.payload.amount_minor",
+        "\"\"",
+        "''",
+        "é ü",
+        "-",
+        "a:",
+        ":",
+        "a: b",
+        "[]",
+        "{}",
+        "[a, b]",
+        "[a, [b, c]]",
+        "{a: 1, b: [x, y]}",
+        "[a,b]",
+        "{a: 1,b: 2}",
+        "[a: b]",
+        "[a, ]",
+        "{\"q\": 1}",
+        "[-1, -x]",
+        "{a}",
+        "&anchor a",
+        "*alias",
+        "!tag a",
+        "|",
+        ">",
+        "@x",
+        "`x",
+        "\"bad \\q escape\"",
+        "'unclosed",
+        "9007199254740993",
+        "1e400",
+        "[a, {b: c}]",
+        "\"\\U0001F600\"",
+        "  spaced  ",
+        "a\u{a0}b",
+    ];
+    let mut documents = Vec::with_capacity(count);
+    for _ in 0..count {
+        let mut text = String::new();
+        let mut indent = 0usize;
+        for _ in 0..(2 + next(12)) {
+            let pad = " ".repeat(indent);
+            match next(9) {
+                0..=2 => {
+                    text.push_str(&format!(
+                        "{pad}{}: {}\n",
+                        keys[next(keys.len())],
+                        scalars[next(scalars.len())]
+                    ));
+                }
+                3 => {
+                    text.push_str(&format!("{pad}{}:\n", keys[next(keys.len())]));
+                    indent += [0, 1, 2, 4][next(4)];
+                }
+                4 => text.push_str(&format!("{pad}- {}\n", scalars[next(scalars.len())])),
+                5 => text.push_str(&format!(
+                    "{pad}- {}: {}\n",
+                    keys[next(keys.len())],
+                    scalars[next(scalars.len())]
+                )),
+                6 => {
+                    text.push_str(["\n", "# comment\n", "   \n", "  # indented comment\n"][next(4)])
+                }
+                7 => indent = indent.saturating_sub([1, 2, 4][next(3)]),
+                _ => text.push_str(&format!("{pad}-\n")),
+            }
+        }
+        documents.push(text);
+    }
+    documents
+}
+
+#[test]
+fn fast_path_agrees_on_generated_documents() {
+    let limits = YamlLimits::default();
+    let mut accepted = 0;
+    for text in generated_documents(60_000) {
+        let Some(fast) = super::fast::parse(&text, &limits) else {
+            continue;
+        };
+        accepted += 1;
+        let schema = super::schema::Schema::for_document(&text).unwrap();
+        let general = super::compose::compose(&text, schema, &limits);
+        assert_eq!(
+            format!("{:?}", Ok::<&Node, &YamlError>(&fast)),
+            format!("{:?}", general.as_ref()),
+            "fast path differs on {text:?}"
+        );
+    }
+    assert!(
+        accepted > 2_000,
+        "only {accepted} generated documents took the fast path"
+    );
+}
