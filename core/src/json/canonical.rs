@@ -11,7 +11,8 @@ use super::value::Value;
 /// sorted by their UTF-16 code units, numbers in ECMAScript form and strings
 /// with the minimal JSON escapes.
 pub fn canonical_json(value: &Value) -> String {
-    let mut out = String::with_capacity(256);
+    // A typical action is 300 to 500 bytes; one allocation covers it.
+    let mut out = String::with_capacity(512);
     write_value(value, &mut out);
     out
 }

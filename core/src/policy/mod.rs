@@ -90,7 +90,7 @@ impl Policy {
                 mark.column,
             )])
         })?;
-        let validated = validate::validate(&root).map_err(PolicyError::new)?;
+        let validated = validate::validate(root).map_err(PolicyError::new)?;
         Ok(Policy {
             inner: Arc::new(PolicyInner {
                 rules: RuleSet::new(validated.rules, validated.default),

@@ -39,20 +39,26 @@ pub(crate) struct Validated {
 }
 
 /// Validates a parsed document. Returns the policy, or every diagnostic.
-pub(crate) fn validate(root: &Node) -> Result<Validated, Vec<Diagnostic>> {
+pub(crate) fn validate(root: Node) -> Result<Validated, Vec<Diagnostic>> {
     let mut validator = Validator::default();
+    let parts = validator.document(&root);
+    let warnings = match &parts {
+        Some((_, rules)) => rule_warnings(&root, rules),
+        None => Vec::new(),
+    };
+    // The document is converted last because conversion consumes the tree
+    // (moving its strings rather than copying them). Its problems are
+    // listed first, as positions tie-break in the order problems were found.
+    let schema_errors = std::mem::take(&mut validator.errors);
     let document = validator.node_to_value(root, &ROOT);
-    let parts = validator.document(root);
+    validator.errors.extend(schema_errors);
     match parts {
-        Some((default, rules)) if validator.errors.is_empty() => {
-            let warnings = rule_warnings(root, &rules);
-            Ok(Validated {
-                default,
-                rules,
-                document,
-                warnings,
-            })
-        }
+        Some((default, rules)) if validator.errors.is_empty() => Ok(Validated {
+            default,
+            rules,
+            document,
+            warnings,
+        }),
         _ => {
             let mut errors = validator.errors;
             errors.sort_by_key(|diagnostic| (diagnostic.line(), diagnostic.column()));
@@ -558,7 +564,7 @@ impl Validator {
                         // The whole document was converted (and its numbers and
                         // keys reported) already; convert again without reporting.
                         let mut quiet = Validator::default();
-                        match quiet.node_to_value(params_node, &item_path.key("params")) {
+                        match quiet.node_to_value(params_node.clone(), &item_path.key("params")) {
                             Value::Object(map) => Some(map),
                             _ => None,
                         }
@@ -895,17 +901,17 @@ impl Validator {
     /// Converts a YAML subtree to a JSON value, reporting numbers that JSON
     /// cannot carry and keys that are not strings. The tree's depth is
     /// bounded by the YAML loader, so recursion here is bounded too.
-    fn node_to_value(&mut self, node: &Node, path: &Path<'_>) -> Value {
-        match &node.value {
+    fn node_to_value(&mut self, node: Node, path: &Path<'_>) -> Value {
+        match node.value {
             NodeValue::Null => Value::Null,
-            NodeValue::Bool(flag) => Value::Bool(*flag),
-            NodeValue::Number(number) if number.is_finite() => Value::Number(*number),
+            NodeValue::Bool(flag) => Value::Bool(flag),
+            NodeValue::Number(number) if number.is_finite() => Value::Number(number),
             NodeValue::Number(number) => {
                 self.error(
                     "POLICY_INVALID_NUMBER",
                     format!(
                         "the non-finite number {} is not allowed in a policy",
-                        yaml_number(*number)
+                        yaml_number(number)
                     ),
                     path,
                     node.mark,
@@ -921,25 +927,25 @@ impl Validator {
                 );
                 Value::Null
             }
-            NodeValue::String(text) => Value::String(text.clone()),
+            NodeValue::String(text) => Value::String(text),
             NodeValue::Sequence(items) => Value::Array(
                 items
-                    .iter()
+                    .into_iter()
                     .enumerate()
                     .map(|(position, item)| self.node_to_value(item, &path.index(position)))
                     .collect(),
             ),
             NodeValue::Mapping(entries) => {
-                let mut map = Map::new();
+                let mut map = Map::with_capacity(entries.len());
                 for (key, value) in entries {
-                    match &key.value {
+                    match key.value {
                         NodeValue::String(name) => {
-                            let converted = self.node_to_value(value, &path.key(name));
-                            map.insert(name.clone(), converted);
+                            let converted = self.node_to_value(value, &path.key(&name));
+                            map.insert(name, converted);
                         }
                         _ => self.error(
                             "POLICY_INVALID_KEY",
-                            format!("keys must be strings, found {}", describe(key)),
+                            format!("keys must be strings, found {}", describe(&key)),
                             path,
                             key.mark,
                         ),
