@@ -20,6 +20,7 @@ pub mod action;
 pub mod authorizer;
 pub mod encoding;
 pub mod eval;
+pub mod host;
 pub mod json;
 pub mod keys;
 pub mod paseto;

@@ -304,7 +304,7 @@ pub struct SignatureError {
 }
 
 impl SignatureError {
-    fn new(code: &'static str, message: impl Into<String>) -> SignatureError {
+    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> SignatureError {
         SignatureError {
             code,
             message: message.into(),

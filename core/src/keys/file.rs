@@ -38,20 +38,45 @@ impl KeyFile {
         };
         let value = json::parse_with_limits(text, &limits)
             .map_err(|error| invalid(format!("the key file is not valid JSON: {error}")))?;
+        KeyFile::from_value(&value)
+    }
+
+    /// Reads the fields of a key file given as a JSON value, with the same
+    /// checks as [`KeyFile::parse`].
+    pub fn from_value(value: &Value) -> Result<KeyFile, KeyError> {
         let Value::Object(map) = value else {
             return Err(invalid("a key file is a JSON object"));
         };
         if let Some((unknown, _)) = map.iter().find(|(key, _)| !FIELDS.contains(&key.as_str())) {
             return Err(invalid(format!("unknown key file field {unknown:?}")));
         }
-        let kid = required_string(&map, "kid")?;
+        let kid = required_string(map, "kid")?;
         Ok(KeyFile {
             kid,
-            public_key_b64: required_string(&map, "public_key_b64")?,
-            private_key_b64: optional_string(&map, "private_key_b64")?,
-            created_at: optional_string(&map, "created_at")?,
-            revoked_at: optional_string(&map, "revoked_at")?,
+            public_key_b64: required_string(map, "public_key_b64")?,
+            private_key_b64: optional_string(map, "private_key_b64")?,
+            created_at: optional_string(map, "created_at")?,
+            revoked_at: optional_string(map, "revoked_at")?,
         })
+    }
+
+    /// The key file as a JSON object, in OpenLeash's field order.
+    pub fn to_value(&self) -> Value {
+        let mut map = Map::with_capacity(5);
+        let text = |value: &str| Value::String(value.to_owned());
+        map.insert("kid".to_owned(), text(&self.kid));
+        map.insert("public_key_b64".to_owned(), text(&self.public_key_b64));
+        if let Some(private) = &self.private_key_b64 {
+            map.insert("private_key_b64".to_owned(), text(private));
+        }
+        if let Some(created) = &self.created_at {
+            map.insert("created_at".to_owned(), text(created));
+        }
+        map.insert(
+            "revoked_at".to_owned(),
+            self.revoked_at.as_deref().map_or(Value::Null, text),
+        );
+        Value::Object(map)
     }
 
     /// Checks every field and builds the key: the private key must belong
