@@ -3,6 +3,7 @@
 
 mod decision;
 mod index;
+mod rejected;
 mod rules;
 
 pub use decision::{Decision, DecisionError, DecisionResult, Obligation, RuleTrace, Trace};
