@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the openleash-core wheel, installs it into a fresh virtual
-# environment and tests the installed package: the pytest suite (run from a
-# directory where the source tree is not importable), the guard example,
-# `mypy --strict` on the example and the package, and stubtest, which checks
-# the .pyi stubs against the compiled module.
+# environment and tests the installed package. It runs the pytest suite from
+# a directory where the source tree is not importable, then the guard
+# example, `mypy --strict` on the example and the package, and stubtest,
+# which checks the .pyi stubs against the compiled module.
 #
 # Needs Python 3.9 or later (`PYTHON`, default python3) and Rust; everything
 # else comes from PyPI. Work files go to $CARGO_TARGET_DIR/python (default

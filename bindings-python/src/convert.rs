@@ -4,11 +4,13 @@
 //! `int`, `float`, `str`, `list`, `tuple` and `dict` with `str` keys, and
 //! their subclasses (an `enum.StrEnum` member is its string). Everything else
 //! is rejected with a stable code rather than guessed at: `bytes`,
-//! `Decimal`, `datetime`, sets, non-string keys, arbitrary objects. Numbers
-//! follow the core's JSON parser: every number is a double, so an `int`
-//! that no double holds exactly is rejected with `JSON_NUMBER_OUT_OF_RANGE`,
-//! as the parser rejects the same integer written in JSON text, and so are
-//! NaN and the infinities, which JSON text cannot hold at all.
+//! `Decimal`, `datetime`, sets, non-string keys, arbitrary objects.
+//!
+//! Numbers follow the core's JSON parser, where every number is a double.
+//! An `int` that no double represents exactly is rejected with
+//! `JSON_NUMBER_OUT_OF_RANGE`, as the parser rejects the same integer in
+//! JSON text. NaN and the infinities, which JSON text cannot represent, get
+//! the same code.
 //!
 //! JSON to Python gives `int` for integral numbers within ±2^53 and `float`
 //! for every other number.
@@ -136,6 +138,9 @@ pub struct Converted {
 /// Converts a Python object to a JSON value (see the module documentation
 /// for the rules). Nesting deeper than [`MAX_JSON_DEPTH`] containers,
 /// including any cyclic structure, is rejected with `JSON_TOO_DEEP`.
+///
+/// NOTE: there is no size limit, unlike the 1 MiB limit on action JSON
+/// text; conversion takes time linear in the size of the value.
 pub fn to_value(object: &Bound<'_, PyAny>) -> Result<Converted, Failure> {
     let mut converter = Converter { work: 0 };
     let value = converter.value(object, 0)?;
@@ -153,6 +158,7 @@ impl Converter {
     /// `depth` is the number of containers enclosing `object`.
     fn value(&mut self, object: &Bound<'_, PyAny>, depth: usize) -> Result<Value, Failure> {
         self.work += 1;
+
         if object.is_none() {
             return Ok(Value::Null);
         }
@@ -170,6 +176,7 @@ impl Converter {
         if let Ok(float) = object.cast::<PyFloat>() {
             return Ok(Value::Number(float_value(float.value())?));
         }
+
         if let Ok(dict) = object.cast::<PyDict>() {
             check_depth(depth)?;
             return self.object(dict, depth);
@@ -185,6 +192,7 @@ impl Converter {
             }
             return Ok(Value::Array(items));
         }
+
         if let Ok(tuple) = object.cast::<PyTuple>() {
             check_depth(depth)?;
             let mut items = Vec::with_capacity(tuple.len());
@@ -196,6 +204,7 @@ impl Converter {
             }
             return Ok(Value::Array(items));
         }
+
         if is_mapping(object)? {
             // Other mappings (MappingProxyType, custom Mapping classes) are
             // read through `dict(...)`, which calls their own methods.
@@ -203,6 +212,7 @@ impl Converter {
             let copy = object.py().get_type::<PyDict>().call1((object,))?;
             return self.object(copy.cast::<PyDict>().map_err(PyErr::from)?, depth);
         }
+
         Err(unsupported(object))
     }
 

@@ -19,10 +19,10 @@ use crate::options::evaluation_options;
 /// Actions whose conversion work (values plus string bytes, see
 /// [`convert::Converted::work`]) reaches this are evaluated with the GIL
 /// released, so that other Python threads run meanwhile. Below it, the
-/// evaluation is too short for that to pay: with four threads deciding the
+/// evaluation is too short for that to pay. With four threads deciding the
 /// benchmark action on two cores, releasing the GIL on every call made each
-/// decision about 2 µs slower, and about 1.6 µs slower for an action with
-/// an 8 KB string (`docs/benchmarks.md`). Hashing 64 KB alone takes tens of
+/// decision about 2 µs slower, and 1.6 µs slower for an action with an 8 KB
+/// string (`docs/benchmarks.md`). Hashing 64 KB alone takes tens of
 /// microseconds, and regex matching on long strings can take up to the
 /// core's regex work budget.
 const DETACH_MIN_WORK: usize = 65_536;
@@ -114,8 +114,9 @@ impl PyPolicy {
         convert::to_python(py, self.policy.document())
     }
 
-    /// Decide an action (a dict) against this policy alone. Returns the
-    /// decision as a dict; never raises for the action.
+    /// Decide an action (a dict) against this policy alone and return the
+    /// decision as a dict. An invalid or unconvertible action is a DENY
+    /// decision; only invalid options raise.
     #[pyo3(signature = (action, *, now = None, default_proof_ttl_seconds = None))]
     fn evaluate<'py>(
         &self,
@@ -236,8 +237,9 @@ impl PyPolicyStack {
         convert::to_python(py, &self.stack.document())
     }
 
-    /// Decide an action (a dict) against the stack. Returns the decision as
-    /// a dict; never raises for the action.
+    /// Decide an action (a dict) against the stack and return the decision
+    /// as a dict. An invalid or unconvertible action is a DENY decision;
+    /// only invalid options raise.
     #[pyo3(signature = (action, *, now = None, default_proof_ttl_seconds = None))]
     fn evaluate<'py>(
         &self,
@@ -266,7 +268,7 @@ impl PyPolicyStack {
     }
 }
 
-/// What an action is decided against.
+/// The rules an action is decided against: one policy or a stack.
 #[derive(Clone, Copy)]
 enum Rules<'a> {
     Policy(&'a Policy),
@@ -313,8 +315,8 @@ pub fn target_of<'a>(object: &'a Bound<'_, PyAny>) -> PyResult<Target<'a>> {
 
 /// Converts the action, decides it and builds the decision dict. A value
 /// with no JSON form yields a DENY decision carrying the conversion error,
-/// as invalid action JSON does; only bad options and Python exceptions
-/// raised while reading the action (such as MemoryError) raise.
+/// as invalid action JSON does. Only invalid options raise, and Python
+/// exceptions raised while reading the action (such as MemoryError).
 pub fn evaluate_action<'py>(
     py: Python<'py>,
     target: Target<'_>,
@@ -328,6 +330,9 @@ pub fn evaluate_action<'py>(
             DecisionTemplates::new(py, target.rules.rule_ids().into_iter())
         })?;
         let rules = target.rules;
+        // NOTE: decision ids always come from the OS; the Python API has no
+        // parameter for a caller's id source yet, so decisions cannot be
+        // replayed with the same ids.
         let mut ids = OsRandomIds;
         let decision = match convert::to_value(action) {
             Ok(converted) if converted.work >= DETACH_MIN_WORK => {
