@@ -2,8 +2,8 @@
 # Runs every test suite from a fresh machine: installs what the suites need,
 # then checks formatting and lints, runs the Rust tests, checks that the core
 # builds for wasm32, runs the conformance corpus and the examples through the
-# `openleash test` command, and cross-checks tokens with the npm `paseto`
-# package.
+# `openleash test` command, cross-checks tokens with the npm `paseto`
+# package, and builds, installs and tests the Python package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,3 +32,6 @@ step "cross-check tokens with the npm paseto package (OpenLeash's token library)
 cargo build -q -p openleash-cli --locked
 (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
 OPENLEASH_BIN="$PWD/target/debug/openleash" node --test tests/interop/paseto.test.mjs
+
+step "Python package: build the wheel, install it in a fresh venv, run its suite"
+./scripts/test-python.sh
