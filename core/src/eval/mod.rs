@@ -4,9 +4,11 @@
 mod decision;
 mod index;
 mod rules;
+mod unreadable;
 
 pub use decision::{Decision, DecisionError, DecisionResult, Obligation, RuleTrace, Trace};
 pub(crate) use index::RuleSet;
+pub use unreadable::unreadable_action;
 
 use crate::action::Uuid;
 use crate::time::Timestamp;
