@@ -44,6 +44,9 @@ class ValueConversionError extends OpenLeashError {
   }
 }
 
+// NOTE: nothing throws TokenError or SignatureError yet; they are here so
+// that proof tokens and request signatures can use them when they land.
+
 /** A proof token that could not be issued or verified. */
 class TokenError extends OpenLeashError {
   constructor(message, details = {}) {
