@@ -1,0 +1,43 @@
+// Types of openleash-core. The engine's API is declared in native.d.ts,
+// generated from the Rust doc comments; the error classes and the tool
+// guard are JavaScript, declared beside their code in lib/.
+
+export {
+  Policy,
+  PolicyStack,
+  evaluate,
+  validatePolicy,
+  canonicalJson,
+  actionHash,
+  parseJson,
+  MAX_JSON_DEPTH,
+  MAX_JSON_BYTES,
+} from './native';
+export type {
+  ActionIssue,
+  ActionRequest,
+  Decision,
+  DecisionError,
+  DecisionResult,
+  DefaultEffect,
+  Diagnostic,
+  EvaluateOptions,
+  Obligation,
+  Principal,
+  RelyingParty,
+  RuleTrace,
+  Subject,
+} from './native';
+export type { JsonValue } from './lib/json-value';
+export {
+  OpenLeashError,
+  PolicyError,
+  ActionError,
+  ValueConversionError,
+  TokenError,
+  SignatureError,
+  ActionNotAllowedError,
+} from './lib/errors';
+export type { ErrorDetails } from './lib/errors';
+export { guardTool } from './lib/guard';
+export type { GuardOptions } from './lib/guard';

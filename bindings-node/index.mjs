@@ -1,0 +1,26 @@
+// The ES module entry point of openleash-core. It re-exports the CommonJS
+// module, so both module systems share one set of classes: an error thrown
+// through `require` is `instanceof` the class seen through `import`.
+import openleash from './index.js';
+
+export const {
+  Policy,
+  PolicyStack,
+  evaluate,
+  validatePolicy,
+  canonicalJson,
+  actionHash,
+  parseJson,
+  guardTool,
+  MAX_JSON_DEPTH,
+  MAX_JSON_BYTES,
+  OpenLeashError,
+  PolicyError,
+  ActionError,
+  ValueConversionError,
+  TokenError,
+  SignatureError,
+  ActionNotAllowedError,
+} = openleash;
+
+export default openleash;

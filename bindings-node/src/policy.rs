@@ -1,0 +1,316 @@
+//! Policies, policy stacks and evaluation.
+
+use std::io::Read;
+
+use napi::bindgen_prelude::{Array, ClassInstance, Either, FromNapiValue, Object, Unknown};
+use napi::{Env, JsValue, Result, ValueType};
+use napi_derive::napi;
+use openleash_core::Decision;
+use openleash_core::yaml::YamlLimits;
+use openleash_core::{Policy as CorePolicy, PolicyStack as CoreStack};
+
+use crate::convert::{diagnostics, to_js};
+use crate::decision::decision_parts;
+use crate::errors::{ErrorClass, error, guarded, policy_error, type_error};
+use crate::json::string_argument;
+use crate::options::{evaluation_options, os_random};
+
+/// A validated, compiled policy document. Immutable: load it once and
+/// evaluate any number of actions against it.
+#[napi]
+pub struct Policy {
+    inner: CorePolicy,
+}
+
+#[napi]
+impl Policy {
+    /// Parses and validates a YAML policy in OpenLeash's format (`version: 1`,
+    /// the only version).
+    ///
+    /// Throws `PolicyError` listing every problem found, each with a stable
+    /// code, its path (such as `rules[2].when.match.op`) and its 1-based
+    /// YAML line and column. Throws `ValueConversionError`
+    /// (`VALUE_LONE_SURROGATE`) for a string that is not well-formed UTF-16,
+    /// and `TypeError` when `text` is not a string.
+    #[napi(factory, ts_args_type = "text: string")]
+    pub fn from_yaml(env: Env, text: Unknown) -> Result<Policy> {
+        guarded(&env, || {
+            let text = string_argument(&env, text, "text")?;
+            let inner =
+                CorePolicy::from_yaml(&text).map_err(|problem| policy_error(&env, &problem))?;
+            Ok(Policy { inner })
+        })
+    }
+
+    /// Reads a YAML policy file (synchronously) and loads it as
+    /// `Policy.fromYaml` does.
+    ///
+    /// Throws `PolicyError` for an invalid policy; for a file that cannot
+    /// be read its code and only diagnostic are `POLICY_FILE_UNREADABLE`
+    /// (line and column 0). A file over the YAML size limit (1 MiB) is
+    /// `YAML_TOO_LARGE` and is not read past the limit; bytes that are not
+    /// UTF-8 are `YAML_INVALID_UTF8`.
+    #[napi(factory, ts_args_type = "path: string")]
+    pub fn from_file(env: Env, path: Unknown) -> Result<Policy> {
+        guarded(&env, || {
+            let path = string_argument(&env, path, "path")?;
+            let limits = YamlLimits::default();
+            let bytes = read_limited(&path, limits.max_bytes).map_err(|message| {
+                error(
+                    &env,
+                    ErrorClass::Policy,
+                    "POLICY_FILE_UNREADABLE",
+                    &message,
+                    |fields| {
+                        let mut diagnostic = Object::new(&env)?;
+                        diagnostic.set("code", "POLICY_FILE_UNREADABLE")?;
+                        diagnostic.set("message", message.as_str())?;
+                        diagnostic.set("path", "")?;
+                        diagnostic.set("line", 0)?;
+                        diagnostic.set("column", 0)?;
+                        let mut all = env.create_array(1)?;
+                        all.set(0, diagnostic)?;
+                        fields.set("diagnostics", all)
+                    },
+                )
+            })?;
+            let inner = CorePolicy::from_yaml_bytes(&bytes, &limits)
+                .map_err(|problem| policy_error(&env, &problem))?;
+            Ok(Policy { inner })
+        })
+    }
+
+    /// Rule ids in document order.
+    #[napi(getter)]
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.inner.rule_ids().map(str::to_owned).collect()
+    }
+
+    /// The document's `default`.
+    #[napi(getter, js_name = "default", ts_return_type = "DefaultEffect")]
+    pub fn default_effect(&self) -> &'static str {
+        self.inner.default_effect().as_str()
+    }
+
+    /// Problems that do not stop the policy from loading, such as duplicate
+    /// rule ids.
+    #[napi(getter, ts_return_type = "Diagnostic[]")]
+    pub fn warnings<'e>(&self, env: &'e Env) -> Result<Array<'e>> {
+        guarded(env, || diagnostics(env, self.inner.warnings()))
+    }
+
+    /// The document as parsed, as plain data: YAML 1.2 scalars resolved
+    /// (YAML 1.1 under a `%YAML 1.1` directive). A new object on each read.
+    #[napi(getter, ts_return_type = "Record<string, JsonValue>")]
+    pub fn document<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        guarded(env, || to_js(env, self.inner.document()))
+    }
+
+    /// Evaluates an action against this policy alone and returns the
+    /// decision. A `passthrough` default has no further layer, so it denies.
+    ///
+    /// Never throws for the action: an action that is invalid, or that
+    /// contains a value with no JSON form, is a `DENY` decision whose `error`
+    /// gives the code and message. `options.now` is a `Date` or an RFC 3339
+    /// string (default: `Date.now()`); an invalid one throws
+    /// `OpenLeashError` (`INVALID_TIMESTAMP`). `defaultProofTtlSeconds` is
+    /// the TTL reported when the matched rule sets none; it must be a
+    /// positive number (`INVALID_PROOF_TTL`).
+    #[napi(
+        ts_args_type = "action: ActionRequest, options?: EvaluateOptions",
+        ts_return_type = "Decision"
+    )]
+    pub fn evaluate<'e>(
+        &self,
+        env: &'e Env,
+        action_json: String,
+        now: Either<f64, String>,
+        default_proof_ttl_seconds: Option<f64>,
+    ) -> Result<Either<String, Array<'e>>> {
+        guarded(env, || {
+            let options = evaluation_options(env, now, default_proof_ttl_seconds)?;
+            let decision = self
+                .inner
+                .decide_json(&action_json, &options, &mut os_random);
+            decision_parts(env, &decision)
+        })
+    }
+}
+
+/// Several policies applied together, most specific first.
+///
+/// The rules of all layers are evaluated in order and the first match
+/// decides. The stack's default is the first layer default that is not
+/// `passthrough`, or `deny` when every layer passes through (also for an
+/// empty stack).
+#[napi]
+pub struct PolicyStack {
+    inner: CoreStack,
+}
+
+#[napi]
+impl PolicyStack {
+    /// Layers `policies`, most specific first (an agent's policy before
+    /// its owner's). Throws `TypeError` when `policies` is not an array of
+    /// `Policy`.
+    #[napi(constructor, ts_args_type = "policies: ReadonlyArray<Policy>")]
+    pub fn new(env: Env, policies: Unknown) -> Result<PolicyStack> {
+        guarded(&env, || {
+            let layers = policy_list(&env, policies)?;
+            Ok(PolicyStack {
+                inner: CoreStack::new(layers),
+            })
+        })
+    }
+
+    /// The layers, most specific first.
+    #[napi(getter)]
+    pub fn layers(&self) -> Vec<Policy> {
+        self.inner
+            .layers()
+            .iter()
+            .map(|layer| Policy {
+                inner: layer.clone(),
+            })
+            .collect()
+    }
+
+    /// The rule ids of all layers, in evaluation order.
+    #[napi(getter)]
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.inner
+            .layers()
+            .iter()
+            .flat_map(|layer| layer.rule_ids().map(str::to_owned))
+            .collect()
+    }
+
+    /// The merged default.
+    #[napi(getter, js_name = "default", ts_return_type = "DefaultEffect")]
+    pub fn default_effect(&self) -> &'static str {
+        self.inner.default_effect().as_str()
+    }
+
+    /// The merged policy as plain data: `version` 1, the merged default and
+    /// the rules of all layers in order.
+    #[napi(getter, ts_return_type = "Record<string, JsonValue>")]
+    pub fn document<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        guarded(env, || to_js(env, &self.inner.document()))
+    }
+
+    /// Evaluates an action against the stack and returns the decision; see
+    /// `Policy.evaluate` for the options and errors.
+    #[napi(
+        ts_args_type = "action: ActionRequest, options?: EvaluateOptions",
+        ts_return_type = "Decision"
+    )]
+    pub fn evaluate<'e>(
+        &self,
+        env: &'e Env,
+        action_json: String,
+        now: Either<f64, String>,
+        default_proof_ttl_seconds: Option<f64>,
+    ) -> Result<Either<String, Array<'e>>> {
+        guarded(env, || {
+            let options = evaluation_options(env, now, default_proof_ttl_seconds)?;
+            let decision = self
+                .inner
+                .decide_json(&action_json, &options, &mut os_random);
+            decision_parts(env, &decision)
+        })
+    }
+}
+
+/// Evaluates an action against a policy or a policy stack: the same as
+/// `target.evaluate(action, options)`. Throws `TypeError` when `target` is
+/// neither.
+#[napi(
+    ts_args_type = "target: Policy | PolicyStack, action: ActionRequest, options?: EvaluateOptions",
+    ts_return_type = "Decision"
+)]
+pub fn evaluate<'e>(
+    env: &'e Env,
+    target: Unknown,
+    action_json: String,
+    now: Either<f64, String>,
+    default_proof_ttl_seconds: Option<f64>,
+) -> Result<Either<String, Array<'e>>> {
+    guarded(env, || {
+        if let Ok(policy) = ClassInstance::<Policy>::from_unknown(target) {
+            return policy.evaluate(env, action_json, now, default_proof_ttl_seconds);
+        }
+        if let Ok(stack) = ClassInstance::<PolicyStack>::from_unknown(target) {
+            return stack.evaluate(env, action_json, now, default_proof_ttl_seconds);
+        }
+        Err(type_error(env, "target must be a Policy or a PolicyStack"))
+    })
+}
+
+/// The DENY decision for an action that `index.js` could not convert to
+/// JSON (a function, a cyclic object, NaN...), built by the core like any
+/// decision on an invalid action.
+#[napi(skip_typescript, js_name = "unreadableActionDecision")]
+pub fn unreadable_action_decision<'e>(
+    env: &'e Env,
+    code: String,
+    message: String,
+    now: Either<f64, String>,
+    default_proof_ttl_seconds: Option<f64>,
+) -> Result<Either<String, Array<'e>>> {
+    guarded(env, || {
+        let options = evaluation_options(env, now, default_proof_ttl_seconds)?;
+        let decision = Decision::rejected_input(&code, message, &options, &mut os_random);
+        decision_parts(env, &decision)
+    })
+}
+
+/// Validates a YAML policy and returns every problem that stops it from
+/// loading; the list is empty for a valid policy (whose warnings are on
+/// `Policy.warnings`). Never throws for an invalid policy; throws
+/// `TypeError` when `text` is not a string.
+#[napi(ts_args_type = "text: string", ts_return_type = "Diagnostic[]")]
+pub fn validate_policy<'e>(env: &'e Env, text: Unknown) -> Result<Array<'e>> {
+    guarded(env, || {
+        let text = string_argument(env, text, "text")?;
+        match CorePolicy::from_yaml(&text) {
+            Ok(_) => env.create_array(0),
+            Err(problem) => diagnostics(env, problem.diagnostics()),
+        }
+    })
+}
+
+/// The policies of a `PolicyStack` constructor argument.
+fn policy_list(env: &Env, value: Unknown) -> Result<Vec<CorePolicy>> {
+    if value.get_type()? != ValueType::Object || !value.is_array()? {
+        return Err(type_error(env, "policies must be an array of Policy"));
+    }
+    let array = Array::from_unknown(value)?;
+    let mut layers = Vec::with_capacity(array.len() as usize);
+    for index in 0..array.len() {
+        let item: Option<Unknown> = array.get(index)?;
+        let policy = item.and_then(|item| ClassInstance::<Policy>::from_unknown(item).ok());
+        match policy {
+            Some(policy) => layers.push(policy.inner.clone()),
+            None => {
+                return Err(type_error(
+                    env,
+                    &format!("policies[{index}] must be a Policy"),
+                ));
+            }
+        }
+    }
+    Ok(layers)
+}
+
+/// Reads a file, stopping one byte past `max_bytes` so that the size check
+/// reports an oversized file without reading all of it.
+fn read_limited(path: &str, max_bytes: usize) -> std::result::Result<Vec<u8>, String> {
+    let limit = u64::try_from(max_bytes)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit).read_to_end(&mut bytes))
+        .map_err(|problem| format!("cannot read {path}: {problem}"))?;
+    Ok(bytes)
+}

@@ -1,0 +1,143 @@
+// What only the Node package has: two module systems sharing one set of
+// classes, worker threads, other realms, files, and panic isolation. These
+// tests use Node APIs and do not run in a browser.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import vm from 'node:vm';
+import { Worker } from 'node:worker_threads';
+
+import { NOW, PURCHASE_POLICY, purchase, thrown } from './helpers/fixtures.mjs';
+import { loadImplementation, target } from './helpers/node-adapter.mjs';
+
+const openleash = await loadImplementation();
+const require = createRequire(import.meta.url);
+const packageName = process.env.OPENLEASH_MODULE ?? 'openleash-core';
+
+test('require and import share one set of classes', async () => {
+  const required = require(packageName);
+  const imported = await import(packageName);
+  for (const name of ['Policy', 'PolicyStack', 'OpenLeashError', 'PolicyError', 'ActionError', 'ValueConversionError', 'ActionNotAllowedError']) {
+    assert.equal(imported[name], required[name], name);
+  }
+  assert.equal(imported.default, required);
+});
+
+test('errors thrown through import are instanceof the require classes', async () => {
+  const required = require(packageName);
+  const imported = await import(packageName);
+  const error = thrown(() => imported.Policy.fromYaml('version: 2\n'));
+  assert.ok(error instanceof required.PolicyError);
+  assert.ok(error instanceof required.OpenLeashError);
+  const policy = required.Policy.fromYaml(PURCHASE_POLICY);
+  assert.ok(policy instanceof imported.Policy);
+});
+
+test('internal files are not exported', () => {
+  const error = thrown(() => require(`${packageName}/native.js`));
+  assert.equal(error.code, 'ERR_PACKAGE_PATH_NOT_EXPORTED');
+});
+
+test('a Rust panic becomes an OpenLeashError and the process goes on', () => {
+  const script = `
+    const path = require('node:path');
+    const openleash = require(${JSON.stringify(packageName)});
+    const native = require(path.join(path.dirname(require.resolve(${JSON.stringify(packageName)})), 'native.js'));
+    try { native.panicForTests(); } catch (error) {
+      console.log(JSON.stringify([error instanceof openleash.OpenLeashError, error.code]));
+    }
+    console.log('still running');
+  `;
+  const child = spawnSync(process.execPath, ['-e', script], { cwd: dirname(require.resolve(packageName)), encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  assert.equal(child.stdout, '[true,"INTERNAL_ERROR"]\nstill running\n');
+  assert.match(child.stderr, /deliberate panic/);
+});
+
+test('worker threads load the package and its error classes', async () => {
+  const source = `
+    const { parentPort } = require('node:worker_threads');
+    const openleash = require(${JSON.stringify(require.resolve(packageName))});
+    const policy = openleash.Policy.fromYaml(${JSON.stringify(PURCHASE_POLICY)});
+    const decision = policy.evaluate(${JSON.stringify(purchase())}, { now: ${JSON.stringify(NOW)} });
+    let instance = false;
+    try { openleash.Policy.fromYaml('rules: 3'); } catch (error) { instance = error instanceof openleash.PolicyError; }
+    parentPort.postMessage([decision.result, instance]);
+  `;
+  const worker = new Worker(source, { eval: true });
+  const [message] = await Promise.all([
+    new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    }),
+  ]);
+  await worker.terminate();
+  assert.deepEqual(message, ['ALLOW', true]);
+});
+
+test('plain objects from another realm are plain data', () => {
+  const foreign = vm.runInNewContext('({ b: [1, { c: null }], a: "x" })');
+  assert.equal(openleash.canonicalJson(foreign), '{"a":"x","b":[1,{"c":null}]}');
+});
+
+test('Dates from another realm are rejected', () => {
+  const foreign = vm.runInNewContext('({ when: new Date(0) })');
+  const error = thrown(() => openleash.canonicalJson(foreign));
+  assert.equal(error.code, 'VALUE_UNSUPPORTED_TYPE');
+  assert.match(error.message, /Date/);
+});
+
+test(`suite runs against ${target.implementation} through ${target.entry}`, () => {
+  assert.equal(typeof openleash.Policy.fromYaml, 'function');
+});
+
+const folder = mkdtempSync(join(tmpdir(), 'openleash-node-'));
+
+test('fromFile loads a policy file', () => {
+  const path = join(folder, 'policy.yaml');
+  writeFileSync(path, PURCHASE_POLICY);
+  assert.deepEqual(openleash.Policy.fromFile(path).ruleIds, ['small_purchases', 'large_purchases_need_approval']);
+});
+
+test('fromFile of a missing file is POLICY_FILE_UNREADABLE', () => {
+  const error = thrown(() => openleash.Policy.fromFile(join(folder, 'missing.yaml')));
+  assert.ok(error instanceof openleash.PolicyError);
+  assert.equal(error.code, 'POLICY_FILE_UNREADABLE');
+  assert.equal(error.diagnostics[0].line, 0);
+  assert.match(error.message, /missing\.yaml/);
+});
+
+test('fromFile of a directory is POLICY_FILE_UNREADABLE', () => {
+  const path = join(folder, 'a-directory');
+  mkdirSync(path);
+  assert.equal(thrown(() => openleash.Policy.fromFile(path)).code, 'POLICY_FILE_UNREADABLE');
+});
+
+test('fromFile reports diagnostics of an invalid file', () => {
+  const path = join(folder, 'invalid.yaml');
+  writeFileSync(path, 'version: 1\ndefault: sometimes\nrules: []\n');
+  const error = thrown(() => openleash.Policy.fromFile(path));
+  assert.equal(error.diagnostics[0].path, 'default');
+  assert.equal(error.diagnostics[0].line, 2);
+});
+
+test('fromFile of non-UTF-8 bytes is YAML_INVALID_UTF8', () => {
+  const path = join(folder, 'latin1.yaml');
+  writeFileSync(path, Buffer.from([0x23, 0x20, 0xe9, 0x0a]));
+  assert.equal(thrown(() => openleash.Policy.fromFile(path)).code, 'YAML_INVALID_UTF8');
+});
+
+test('fromFile of a file over 1 MiB is YAML_TOO_LARGE', () => {
+  const path = join(folder, 'large.yaml');
+  writeFileSync(path, `# ${'x'.repeat(1024 * 1024)}\n`);
+  assert.equal(thrown(() => openleash.Policy.fromFile(path)).code, 'YAML_TOO_LARGE');
+});
+
+test('fromFile of a non-string path is a TypeError', () => {
+  assert.ok(thrown(() => openleash.Policy.fromFile(undefined)) instanceof TypeError);
+});
