@@ -144,6 +144,12 @@ fn evaluate(c: &mut Criterion) {
     floor(c, "evaluate");
 }
 
+fn json(c: &mut Criterion) {
+    c.bench_function("json/parse_typical_action", |b| {
+        b.iter(|| parse(black_box(ACTION)).unwrap())
+    });
+}
+
 fn hash(c: &mut Criterion) {
     let value = parse(ACTION).unwrap();
     c.bench_function("action_hash/typical_action", |b| {
@@ -155,5 +161,5 @@ fn hash(c: &mut Criterion) {
     floor(c, "action_hash");
 }
 
-criterion_group!(benches, parse_and_compile, evaluate, hash);
+criterion_group!(benches, parse_and_compile, evaluate, json, hash);
 criterion_main!(benches);

@@ -40,9 +40,8 @@ pub fn check_number_literal(literal: &str) -> Result<f64, NumberProblem> {
     if parsed.is_infinite() {
         return Err(NumberProblem::Overflow);
     }
-    let (digits, exponent) = normalize_decimal(literal);
     if parsed == 0.0 {
-        return if digits.is_empty() {
+        return if normalize_decimal(literal).0.is_empty() {
             Ok(parsed)
         } else {
             Err(NumberProblem::Underflow)
@@ -52,6 +51,7 @@ pub fn check_number_literal(literal: &str) -> Result<f64, NumberProblem> {
     if !integer_notation || parsed.abs() < MAX_SAFE_INTEGER {
         return Ok(parsed);
     }
+    let (digits, exponent) = normalize_decimal(literal);
     // Every double of magnitude 2^53 or more is an integer; `{:.0}` prints its
     // exact decimal expansion, which must equal the literal's exact value.
     let exact = format!("{:.0}", parsed.abs());

@@ -365,6 +365,23 @@ impl Parser<'_> {
     /// Reads a string starting at the opening quote.
     fn string(&mut self) -> Result<String, JsonError> {
         self.position += 1;
+        // Most strings have no escapes: copy them in one allocation.
+        let start = self.position;
+        let end = self.bytes.get(start..).and_then(|rest| {
+            rest.iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        });
+        if let Some(length) = end
+            && self.bytes.get(start + length) == Some(&b'"')
+        {
+            self.position = start + length + 1;
+            // INVARIANT: the run stops at an ASCII quote, a character boundary.
+            return Ok(self
+                .text
+                .get(start..start + length)
+                .unwrap_or("")
+                .to_owned());
+        }
         let mut out = String::new();
         loop {
             let run_start = self.position;
