@@ -2,3 +2,4 @@
 /* Run scripts/test-node.sh to regenerate it; the test fails when it drifts. */
 
 import type { JsonValue } from './lib/json-value'
+import type { Authorization, AuthorizerOptions, KeyFile, PublicKeyInfo } from './lib/tokens'

@@ -12,6 +12,12 @@ export {
   parseJson,
   MAX_JSON_DEPTH,
   MAX_JSON_BYTES,
+  generateKey,
+  publicKeyInfo,
+  secretKeyPaserk,
+  KeySet,
+  Authorizer,
+  ReplayGuard,
 } from './native';
 export type {
   ActionIssue,
@@ -30,10 +36,38 @@ export type {
 } from './native';
 export type { JsonValue } from './lib/json-value';
 export {
+  issueProofToken,
+  issueApprovalToken,
+  issueSessionToken,
+  verifyToken,
+  signRequest,
+  verifyRequest,
+} from './lib/tokens';
+export type {
+  ApprovalTokenParams,
+  Authorization,
+  AuthorizerOptions,
+  IssueOptions,
+  IssuedToken,
+  KeyFile,
+  KeyInput,
+  ProofTokenParams,
+  PublicKeyInfo,
+  SessionTokenParams,
+  SignRequestOptions,
+  SignedHeaders,
+  TokenExpectations,
+  TokenPurpose,
+  VerifiedToken,
+  VerifyRequestOptions,
+  VerifyTokenOptions,
+} from './lib/tokens';
+export {
   OpenLeashError,
   PolicyError,
   ActionError,
   ValueConversionError,
+  KeyError,
   TokenError,
   SignatureError,
   ActionNotAllowedError,

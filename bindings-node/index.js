@@ -11,6 +11,7 @@ const native = require('./native.js');
 const errors = require('./lib/errors.js');
 const { ConversionFailure, toJsonText, decisionFromParts } = require('./lib/convert.js');
 const { guardTool } = require('./lib/guard.js');
+const { tokenApi } = require('./lib/tokens.js');
 
 native.registerErrorClasses(errors);
 
@@ -51,6 +52,20 @@ function evaluationArguments(options) {
     throw invalidArgument('options.defaultProofTtlSeconds must be a number of seconds');
   }
   return [clock, defaultProofTtlSeconds];
+}
+
+/** The time a `now` option gives: the clock, a Date's time or an RFC 3339 string. */
+function clockOf(now) {
+  if (now === undefined) {
+    return Date.now();
+  }
+  if (typeof now === 'string') {
+    return now;
+  }
+  if (types.isDate(now)) {
+    return Date.prototype.getTime.call(now);
+  }
+  throw invalidArgument('now must be a Date or an RFC 3339 string');
 }
 
 function invalidArgument(message) {
@@ -136,6 +151,8 @@ function actionHash(action) {
   return actionHashOfText(jsonTextOf(action));
 }
 
+const tokens = tokenApi(native, clockOf, MAX_JSON_DEPTH, MAX_JSON_BYTES);
+
 module.exports = {
   Policy,
   PolicyStack,
@@ -147,10 +164,23 @@ module.exports = {
   guardTool,
   MAX_JSON_DEPTH,
   MAX_JSON_BYTES,
+  generateKey: tokens.generateKey,
+  publicKeyInfo: tokens.publicKeyInfo,
+  secretKeyPaserk: tokens.secretKeyPaserk,
+  KeySet: tokens.KeySet,
+  issueProofToken: tokens.issueProofToken,
+  issueApprovalToken: tokens.issueApprovalToken,
+  issueSessionToken: tokens.issueSessionToken,
+  verifyToken: tokens.verifyToken,
+  Authorizer: tokens.Authorizer,
+  signRequest: tokens.signRequest,
+  ReplayGuard: tokens.ReplayGuard,
+  verifyRequest: tokens.verifyRequest,
   OpenLeashError: errors.OpenLeashError,
   PolicyError: errors.PolicyError,
   ActionError: errors.ActionError,
   ValueConversionError: errors.ValueConversionError,
+  KeyError: errors.KeyError,
   TokenError: errors.TokenError,
   SignatureError: errors.SignatureError,
   ActionNotAllowedError: errors.ActionNotAllowedError,

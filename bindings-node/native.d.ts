@@ -2,6 +2,7 @@
 /* Run scripts/test-node.sh to regenerate it; the test fails when it drifts. */
 
 import type { JsonValue } from './lib/json-value'
+import type { Authorization, AuthorizerOptions, KeyFile, PublicKeyInfo } from './lib/tokens'
 
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
@@ -10,6 +11,58 @@ import type { JsonValue } from './lib/json-value'
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * A policy or stack joined with a signing key: decides actions and issues
+ * their proof tokens exactly when OpenLeash's server would.
+ */
+export declare class Authorizer {
+  /**
+   * Creates an authorizer over `target` that signs with the active key of
+   * `keys` (copied: later changes to the set do not reach it). Throws
+   * `KeyError` (`KEY_NO_ACTIVE_KEY`, `KEY_INVALID_SETTINGS`).
+   */
+  constructor(target: Policy | PolicyStack, keys: KeySet, options?: AuthorizerOptions)
+  /**
+   * Decides an action and adds `proof_token` and `proof_expires_at` when
+   * a proof was issued. Never throws for the action: an invalid action,
+   * or a proof that cannot be issued, is a DENY decision with `error`.
+   */
+  authorize(action: ActionRequest, options?: { now?: Date | string }): Authorization
+}
+
+/**
+ * Keys by id: at most one active key signs, every key verifies until it is
+ * revoked. Keys are key file objects (with or without `private_key_b64`),
+ * base64 DER public keys or `k4.public.` PASERKs; a bare public key is
+ * named by its PASERK id.
+ */
+export declare class KeySet {
+  /**
+   * Creates a set holding `keys`, none of them active. Throws `KeyError`
+   * for a key that cannot be read and `KEY_DUPLICATE_KID` for an id used
+   * twice.
+   */
+  constructor(keys?: ReadonlyArray<KeyFile | string>)
+  /** Adds a key. */
+  add(key: KeyFile | string): void
+  /**
+   * Makes the key `kid` the one that signs; it must have a private key
+   * (`KEY_NOT_SIGNING`, `KEY_UNKNOWN_KID`).
+   */
+  setActive(kid: string): void
+  /** Adds a signing key and makes it active; older keys keep verifying. */
+  rotate(keyFile: KeyFile): void
+  /**
+   * Revokes the key `kid` from `at` on (default: now): it no longer signs
+   * or verifies, also for tokens it signed earlier.
+   */
+  revoke(kid: string, at?: Date | string): void
+  /** The id of the active key, or null. */
+  get activeKid(): string | null
+  /** Every key id, in insertion order. */
+  get kids(): Array<string>
+}
 
 /**
  * A validated, compiled policy document. Immutable: load it once and
@@ -98,6 +151,21 @@ export declare class PolicyStack {
    * `Policy.evaluate` for the options and errors.
    */
   evaluate(action: ActionRequest, options?: EvaluateOptions): Decision
+}
+
+/**
+ * Remembers the nonces of recent requests per agent; share one between
+ * `verifyRequest` calls (and worker threads' copies are separate).
+ */
+export declare class ReplayGuard {
+  /**
+   * Creates a guard that remembers up to `capacity` unexpired nonces
+   * (default 100,000); when full it refuses requests with
+   * `REPLAY_GUARD_FULL`.
+   */
+  constructor(capacity?: number | undefined | null)
+  /** Number of nonces remembered. */
+  get size(): number
 }
 
 /**
@@ -256,6 +324,13 @@ export interface EvaluateOptions {
 }
 
 /**
+ * Generates an Ed25519 signing key from the operating system's randomness
+ * and returns it as an OpenLeash key file object. `kid` defaults to a
+ * random UUID and `now` (the creation time) to `Date.now()`.
+ */
+export declare function generateKey(options?: { kid?: string, now?: Date | string }): KeyFile
+
+/**
  * Size limit for JSON text, actions included, in UTF-8 bytes: 1 MiB
  * (`JSON_TOO_LARGE`).
  */
@@ -304,6 +379,13 @@ export interface Principal {
   agent_id: string
 }
 
+/**
+ * The public key of `key` (a key file object, a base64 DER public key or a
+ * `k4.public.` PASERK) in every form: `{public_key_b64, paserk,
+ * paserk_id}`. Throws `KeyError` for a key that cannot be read.
+ */
+export declare function publicKeyInfo(key: KeyFile | string): PublicKeyInfo
+
 /** The party the action is addressed to. */
 export interface RelyingParty {
   /** An RFC 9562 UUID. */
@@ -324,6 +406,12 @@ export interface RuleTrace {
   /** Whether the rule matched as a whole. */
   final_match: boolean
 }
+
+/**
+ * The `k4.secret.` PASERK of a key file's private key. Throws `KeyError`
+ * (`KEY_NOT_SIGNING`) for a key file without one.
+ */
+export declare function secretKeyPaserk(keyFile: KeyFile): string
 
 /** The owner on whose behalf the agent acts. */
 export interface Subject {

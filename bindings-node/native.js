@@ -835,14 +835,20 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Authorizer = nativeBinding.Authorizer
+module.exports.KeySet = nativeBinding.KeySet
 module.exports.Policy = nativeBinding.Policy
 module.exports.PolicyStack = nativeBinding.PolicyStack
+module.exports.ReplayGuard = nativeBinding.ReplayGuard
 module.exports.actionHash = nativeBinding.actionHash
 module.exports.canonicalJson = nativeBinding.canonicalJson
 module.exports.DecisionResult = nativeBinding.DecisionResult
 module.exports.DefaultEffect = nativeBinding.DefaultEffect
 module.exports.evaluate = nativeBinding.evaluate
+module.exports.generateKey = nativeBinding.generateKey
 module.exports.MAX_JSON_BYTES = nativeBinding.MAX_JSON_BYTES
 module.exports.MAX_JSON_DEPTH = nativeBinding.MAX_JSON_DEPTH
 module.exports.parseJson = nativeBinding.parseJson
+module.exports.publicKeyInfo = nativeBinding.publicKeyInfo
+module.exports.secretKeyPaserk = nativeBinding.secretKeyPaserk
 module.exports.validatePolicy = nativeBinding.validatePolicy

@@ -3,7 +3,7 @@
 # then checks formatting and lints, runs the Rust tests, checks that the core
 # builds for wasm32, runs the conformance corpus and the examples through the
 # `openleash test` command, cross-checks tokens with the npm `paseto`
-# package, and builds, installs and tests the Python package.
+# package, and builds, installs and tests the Python and Node packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,3 +35,6 @@ OPENLEASH_BIN="$PWD/target/debug/openleash" node --test tests/interop/paseto.tes
 
 step "Python package: build the wheel, install it in a fresh venv, run its suite"
 ./scripts/test-python.sh
+
+step "Node package: build, npm pack, install in a scratch project, run its suite"
+./scripts/test-node.sh

@@ -43,10 +43,17 @@ export declare class ValueConversionError extends OpenLeashError {
   readonly column?: number;
 }
 
-/** A proof token that could not be issued or verified. */
+/** A key that could not be read, generated or used; `code` is a `KEY_` code. */
+export declare class KeyError extends OpenLeashError {}
+
+/** A token that could not be issued or verified; `code` is a `TOKEN_` code. */
 export declare class TokenError extends OpenLeashError {}
 
-/** A request signature that could not be made or verified. */
+/**
+ * A request signature that could not be verified; `code` is one of
+ * `MISSING_HEADERS`, `TIMESTAMP_SKEW`, `NONCE_REPLAY`, `BODY_HASH_MISMATCH`,
+ * `INVALID_SIGNATURE`, `HEADER_TOO_LARGE`, `REPLAY_GUARD_FULL`.
+ */
 export declare class SignatureError extends OpenLeashError {}
 
 /** Thrown by a guarded tool when the decision is not ALLOW; `code` is `ACTION_NOT_ALLOWED`. */

@@ -44,17 +44,25 @@ class ValueConversionError extends OpenLeashError {
   }
 }
 
-// NOTE: nothing throws TokenError or SignatureError yet; they are here so
-// that proof tokens and request signatures can use them when they land.
+/** A key that could not be read, generated or used; `code` is a KEY_ code. */
+class KeyError extends OpenLeashError {
+  constructor(message, details = {}) {
+    super(message, { code: 'KEY_INVALID', ...details });
+  }
+}
 
-/** A proof token that could not be issued or verified. */
+/** A token that could not be issued or verified; `code` is a TOKEN_ code. */
 class TokenError extends OpenLeashError {
   constructor(message, details = {}) {
     super(message, { code: 'TOKEN_INVALID', ...details });
   }
 }
 
-/** A request signature that could not be made or verified. */
+/**
+ * A request signature that could not be verified; `code` is OpenLeash's
+ * (MISSING_HEADERS, TIMESTAMP_SKEW, NONCE_REPLAY, BODY_HASH_MISMATCH,
+ * INVALID_SIGNATURE) or HEADER_TOO_LARGE, REPLAY_GUARD_FULL.
+ */
 class SignatureError extends OpenLeashError {
   constructor(message, details = {}) {
     super(message, { code: 'SIGNATURE_INVALID', ...details });
@@ -82,6 +90,7 @@ module.exports = {
   PolicyError,
   ActionError,
   ValueConversionError,
+  KeyError,
   TokenError,
   SignatureError,
   ActionNotAllowedError,

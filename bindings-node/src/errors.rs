@@ -39,6 +39,9 @@ pub enum ErrorClass {
     Policy,
     Action,
     ValueConversion,
+    Key,
+    Token,
+    Signature,
 }
 
 impl ErrorClass {
@@ -48,6 +51,9 @@ impl ErrorClass {
             ErrorClass::Policy => "PolicyError",
             ErrorClass::Action => "ActionError",
             ErrorClass::ValueConversion => "ValueConversionError",
+            ErrorClass::Key => "KeyError",
+            ErrorClass::Token => "TokenError",
+            ErrorClass::Signature => "SignatureError",
         }
     }
 }

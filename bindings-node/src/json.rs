@@ -78,7 +78,7 @@ pub fn parse_json<'e>(env: &'e Env, text: Unknown) -> Result<Unknown<'e>> {
 /// A `ValueConversionError` for JSON the core rejected. The text came from
 /// `lib/convert.js` unless `from_caller`, so only then do its line and
 /// column mean something to the caller.
-fn json_error(env: &Env, problem: &JsonError, from_caller: bool) -> napi::Error {
+pub(crate) fn json_error(env: &Env, problem: &JsonError, from_caller: bool) -> napi::Error {
     let message = if from_caller {
         format!(
             "invalid JSON at line {}, column {}: {}",

@@ -21,18 +21,7 @@ pub fn evaluation_options(
     now: Either<f64, String>,
     default_proof_ttl_seconds: Option<f64>,
 ) -> Result<EvaluationOptions> {
-    let now = match now {
-        Either::A(millis) => timestamp_from_millis(env, millis)?,
-        Either::B(text) => Timestamp::parse_rfc3339(&text).map_err(|problem| {
-            error(
-                env,
-                ErrorClass::OpenLeash,
-                problem.code(),
-                &problem.to_string(),
-                |_| Ok(()),
-            )
-        })?,
-    };
+    let now = now_timestamp(env, now)?;
     if let Some(ttl) = default_proof_ttl_seconds
         && !(ttl.is_finite() && ttl > 0.0)
     {
@@ -48,6 +37,24 @@ pub fn evaluation_options(
         now,
         default_proof_ttl_seconds,
     })
+}
+
+/// Reads a time that `index.js` passes: milliseconds since the Unix epoch
+/// (from `Date.now()` or a `Date`) or an RFC 3339 string
+/// (`INVALID_TIMESTAMP` otherwise).
+pub fn now_timestamp(env: &Env, now: Either<f64, String>) -> Result<Timestamp> {
+    match now {
+        Either::A(millis) => timestamp_from_millis(env, millis),
+        Either::B(text) => Timestamp::parse_rfc3339(&text).map_err(|problem| {
+            error(
+                env,
+                ErrorClass::OpenLeash,
+                problem.code(),
+                &problem.to_string(),
+                |_| Ok(()),
+            )
+        }),
+    }
 }
 
 fn timestamp_from_millis(env: &Env, millis: f64) -> Result<Timestamp> {

@@ -19,7 +19,7 @@ use crate::options::{evaluation_options, os_random};
 /// evaluate any number of actions against it.
 #[napi]
 pub struct Policy {
-    inner: CorePolicy,
+    pub(crate) inner: CorePolicy,
 }
 
 #[napi]
@@ -145,7 +145,7 @@ impl Policy {
 /// empty stack).
 #[napi]
 pub struct PolicyStack {
-    inner: CoreStack,
+    pub(crate) inner: CoreStack,
 }
 
 #[napi]

@@ -304,7 +304,9 @@ pub struct SignatureError {
 }
 
 impl SignatureError {
-    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> SignatureError {
+    /// Creates an error with a stable code; bindings use it for problems
+    /// they find in their own arguments.
+    pub fn new(code: &'static str, message: impl Into<String>) -> SignatureError {
         SignatureError {
             code,
             message: message.into(),

@@ -29,6 +29,7 @@ const DEVIATION_FIELDS = new Set([
   'decision',
   'ordered_policy_ids',
   'canonical_json',
+  'token_verify',
 ]);
 
 /** Reads deviations.json into a Map by case id, rejecting duplicates and unknown fields. */

@@ -259,7 +259,9 @@ pub struct KeyError {
 }
 
 impl KeyError {
-    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> KeyError {
+    /// Creates an error with a stable code; bindings use it for problems
+    /// they find in their own arguments.
+    pub fn new(code: &'static str, message: impl Into<String>) -> KeyError {
         KeyError {
             code,
             message: message.into(),

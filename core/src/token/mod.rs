@@ -397,7 +397,9 @@ pub struct TokenError {
 }
 
 impl TokenError {
-    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> TokenError {
+    /// Creates an error with a stable code; bindings use it for problems
+    /// they find in their own arguments.
+    pub fn new(code: &'static str, message: impl Into<String>) -> TokenError {
         TokenError {
             code,
             message: message.into(),

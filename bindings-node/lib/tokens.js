@@ -1,0 +1,224 @@
+'use strict';
+// Keys, tokens, the authorizer and request signatures: argument checks and
+// conversions around the addon. Object arguments are written as JSON text
+// with the same strict rules as actions (lib/convert.js); the core reads
+// their shapes, so every binding accepts the same values.
+
+const errors = require('./errors.js');
+const { ConversionFailure, toJsonText } = require('./convert.js');
+
+/**
+ * Installs the token API on `exports`, given the addon and the package's
+ * helpers: `clockOf(now)` turns a `now` option into what the addon takes.
+ */
+function tokenApi(native, clockOf, maxDepth, maxBytes) {
+  /** JSON text of an argument, or ValueConversionError naming it. */
+  function jsonOf(value, name) {
+    try {
+      return toJsonText(value, maxDepth, maxBytes);
+    } catch (problem) {
+      if (!(problem instanceof ConversionFailure)) {
+        throw problem;
+      }
+      const where = problem.pathText === '' ? name : `${name}.${problem.pathText}`;
+      throw new errors.ValueConversionError(`${where} ${problem.problem}`, {
+        code: problem.code,
+        path: problem.pathText,
+        cause: problem.cause,
+      });
+    }
+  }
+
+  function optionsOf(options, name) {
+    if (options === undefined || options === null) {
+      return {};
+    }
+    if (typeof options !== 'object') {
+      throw invalidArgument(`${name} must be an object`);
+    }
+    return options;
+  }
+
+  /** A KeySet passes through; a key file or key string goes as JSON text. */
+  function keysOf(keys) {
+    return keys instanceof native.KeySet ? keys : jsonOf(keys, 'keys');
+  }
+
+  function numberOption(value, name, fallback) {
+    if (value === undefined) {
+      return fallback;
+    }
+    if (typeof value !== 'number') {
+      throw invalidArgument(`${name} must be a number`);
+    }
+    return value;
+  }
+
+  function stringOption(value, name) {
+    if (value !== undefined && typeof value !== 'string') {
+      throw invalidArgument(`${name} must be a string`);
+    }
+    return value;
+  }
+
+  function bodyOf(body, name) {
+    if (body === undefined || body === null) {
+      return undefined;
+    }
+    if (typeof body === 'string') {
+      return Buffer.from(body, 'utf8');
+    }
+    if (body instanceof Uint8Array) {
+      return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    }
+    throw invalidArgument(`${name} must be a string, a Buffer or a Uint8Array`);
+  }
+
+  function issue(kind) {
+    return function issueToken(keys, params, options) {
+      const { ttlSeconds, now } = optionsOf(options, 'options');
+      if (typeof ttlSeconds !== 'number') {
+        throw invalidArgument('options.ttlSeconds must be a number of seconds');
+      }
+      return native.issueToken(kind, keysOf(keys), jsonOf(params, 'params'), ttlSeconds, clockOf(now));
+    };
+  }
+
+  const KeySet = native.KeySet;
+  const nativeKeySetMethods = {
+    add: KeySet.prototype.add,
+    rotate: KeySet.prototype.rotate,
+    revoke: KeySet.prototype.revoke,
+  };
+  define(KeySet.prototype, 'add', function add(key) {
+    return nativeKeySetMethods.add.call(this, jsonOf(key, 'key'));
+  });
+  define(KeySet.prototype, 'rotate', function rotate(keyFile) {
+    return nativeKeySetMethods.rotate.call(this, jsonOf(keyFile, 'keyFile'));
+  });
+  define(KeySet.prototype, 'revoke', function revoke(kid, at) {
+    return nativeKeySetMethods.revoke.call(this, kid, clockOf(at));
+  });
+
+  /** A KeySet holding `keys` (key files, base64 public keys or PASERKs). */
+  function createKeySet(keys) {
+    return new KeySet(keys === undefined ? undefined : jsonOf(keys, 'keys'));
+  }
+  createKeySet.prototype = KeySet.prototype;
+  Object.setPrototypeOf(createKeySet, KeySet);
+
+  const NativeAuthorizer = native.Authorizer;
+  const nativeAuthorize = NativeAuthorizer.prototype.authorize;
+  define(NativeAuthorizer.prototype, 'authorize', function authorize(action, options) {
+    const now = clockOf(optionsOf(options, 'options').now);
+    let text;
+    try {
+      text = toJsonText(action, maxDepth, maxBytes);
+    } catch (problem) {
+      if (!(problem instanceof ConversionFailure)) {
+        throw problem;
+      }
+      return native.rejectedAuthorization(problem.code, problem.message, now);
+    }
+    return nativeAuthorize.call(this, text, now);
+  });
+
+  /** An authorizer over a policy or stack that signs with a key set's active key. */
+  function createAuthorizer(target, keys, options) {
+    const { defaultTtlSeconds, maxTtlSeconds, owner } = optionsOf(options, 'options');
+    if (!(keys instanceof KeySet)) {
+      throw invalidArgument('keys must be a KeySet');
+    }
+    return new NativeAuthorizer(
+      target,
+      keys,
+      numberOption(defaultTtlSeconds, 'options.defaultTtlSeconds', undefined),
+      numberOption(maxTtlSeconds, 'options.maxTtlSeconds', undefined),
+      owner === undefined ? undefined : jsonOf(owner, 'options.owner'),
+    );
+  }
+  createAuthorizer.prototype = NativeAuthorizer.prototype;
+  Object.setPrototypeOf(createAuthorizer, NativeAuthorizer);
+
+  return {
+    KeySet: createKeySet,
+    Authorizer: createAuthorizer,
+    ReplayGuard: native.ReplayGuard,
+    generateKey(options) {
+      const { kid, now } = optionsOf(options, 'options');
+      return native.generateKey(stringOption(kid, 'options.kid'), clockOf(now));
+    },
+    publicKeyInfo(key) {
+      return native.publicKeyInfo(jsonOf(key, 'key'));
+    },
+    secretKeyPaserk(keyFile) {
+      return native.secretKeyPaserk(jsonOf(keyFile, 'keyFile'));
+    },
+    issueProofToken: issue('proof'),
+    issueApprovalToken: issue('approval'),
+    issueSessionToken: issue('session'),
+    verifyToken(token, keys, options) {
+      if (typeof token !== 'string') {
+        throw invalidArgument('token must be a string');
+      }
+      const { purpose, now, leewaySeconds, expect, footer } = optionsOf(options, 'options');
+      return native.verifyToken(
+        token,
+        keysOf(keys),
+        stringOption(purpose, 'options.purpose') ?? 'proof',
+        clockOf(now),
+        numberOption(leewaySeconds, 'options.leewaySeconds', 0),
+        expect === undefined ? undefined : jsonOf(expect, 'options.expect'),
+        stringOption(footer, 'options.footer'),
+      );
+    },
+    signRequest(keyFile, options) {
+      const { agentId, method, path, body, nonce, now } = optionsOf(options, 'options');
+      for (const [value, name] of [[agentId, 'agentId'], [method, 'method'], [path, 'path']]) {
+        if (typeof value !== 'string') {
+          throw invalidArgument(`options.${name} must be a string`);
+        }
+      }
+      return native.signRequest(
+        jsonOf(keyFile, 'keyFile'),
+        agentId,
+        method,
+        path,
+        bodyOf(body, 'options.body') ?? Buffer.alloc(0),
+        stringOption(nonce, 'options.nonce'),
+        clockOf(now),
+      );
+    },
+    verifyRequest(options) {
+      const { headers, method, path, publicKey, body, now, maxSkewSeconds, guard } = optionsOf(options, 'options');
+      if (typeof method !== 'string' || typeof path !== 'string') {
+        throw invalidArgument('options.method and options.path must be strings');
+      }
+      if (guard !== undefined && !(guard instanceof native.ReplayGuard)) {
+        throw invalidArgument('options.guard must be a ReplayGuard');
+      }
+      native.verifyRequest(
+        jsonOf(headers, 'options.headers'),
+        method,
+        path,
+        jsonOf(publicKey, 'options.publicKey'),
+        bodyOf(body, 'options.body'),
+        clockOf(now),
+        numberOption(maxSkewSeconds, 'options.maxSkewSeconds', 300),
+        guard,
+      );
+    },
+  };
+}
+
+function define(target, name, value) {
+  Object.defineProperty(target, name, { value, writable: true, configurable: true });
+}
+
+function invalidArgument(message) {
+  const error = new TypeError(message);
+  error.code = 'ERR_INVALID_ARG_TYPE';
+  return error;
+}
+
+module.exports = { tokenApi };
