@@ -2,10 +2,10 @@
 //! language bindings.
 //!
 //! A binding turns host values (Python dicts, JavaScript objects) into
-//! [`Value`] and back; everything between, reading token parameters and
-//! verification options and writing decisions, verified tokens and signed
-//! headers, happens here once, so every binding accepts and returns the same
-//! shapes with the same errors.
+//! [`Value`] and back. Everything between happens here once: reading token
+//! parameters and verification options, and writing decisions, verified
+//! tokens and signed headers. Every binding therefore accepts and returns
+//! the same shapes with the same errors.
 
 use crate::authorizer::{Authorization, Owner};
 use crate::eval::{Decision, RuleTrace};
@@ -26,7 +26,7 @@ fn time(at: Timestamp) -> Value {
     Value::String(at.to_rfc3339_millis())
 }
 
-/// The decision as OpenLeash's JSON object: `decision_id`, `action_id`,
+/// Converts a decision to OpenLeash's JSON object: `decision_id`, `action_id`,
 /// `action_hash`, `result`, `matched_rule_id`, `reason`, `obligations`,
 /// `proof_required`, `proof_ttl_seconds`, `decided_at`, `trace`, and
 /// `error` when evaluation failed closed.
@@ -110,8 +110,8 @@ fn trace_entry(rule_id: &str, record: RuleTrace) -> Value {
     Value::Object(entry)
 }
 
-/// The decision with `proof_token` and `proof_expires_at` added when a
-/// proof was issued.
+/// Converts an authorization: the decision with `proof_token` and
+/// `proof_expires_at` added when a proof was issued.
 pub fn authorization_to_value(authorization: &Authorization) -> Value {
     let mut map = decision_map(&authorization.decision);
     if let Some(token) = &authorization.proof_token {
@@ -431,7 +431,7 @@ const HEADER_NAMES: [&str; 5] = [
     "X-Signature",
 ];
 
-/// The signing headers as an object with their HTTP names.
+/// Converts the signing headers to an object with their HTTP names.
 pub fn signed_headers_to_value(headers: &SignedHeaders) -> Value {
     let mut map = Map::with_capacity(5);
     let values = [
