@@ -313,6 +313,22 @@ pub fn target_of<'a>(object: &'a Bound<'_, PyAny>) -> PyResult<Target<'a>> {
     )))
 }
 
+/// Returns the rules of a Policy or a PolicyStack as a core policy stack (a
+/// Policy is a stack of one layer), for the authorizer. `caller` names the
+/// class in the TypeError raised for any other object.
+pub fn stack_of(object: &Bound<'_, PyAny>, caller: &str) -> PyResult<PolicyStack> {
+    if let Ok(policy) = object.cast::<PyPolicy>() {
+        return Ok(PolicyStack::new([policy.get().policy.clone()]));
+    }
+    if let Ok(stack) = object.cast::<PyPolicyStack>() {
+        return Ok(stack.get().stack.clone());
+    }
+    Err(PyTypeError::new_err(format!(
+        "{caller} takes a Policy or a PolicyStack, found {}",
+        object.get_type().name()?
+    )))
+}
+
 /// Converts the action, decides it and builds the decision dict. A value
 /// with no JSON form yields a DENY decision carrying the conversion error,
 /// as invalid action JSON does. Only invalid options raise, and Python

@@ -42,7 +42,10 @@ fn decision_map(decision: &Decision) -> Map {
     map.insert("result".to_owned(), string(decision.result.as_str()));
     map.insert(
         "matched_rule_id".to_owned(),
-        decision.matched_rule_id.as_deref().map_or(Value::Null, string),
+        decision
+            .matched_rule_id
+            .as_deref()
+            .map_or(Value::Null, string),
     );
     map.insert("reason".to_owned(), string(&decision.reason));
     let obligations = decision
@@ -50,7 +53,10 @@ fn decision_map(decision: &Decision) -> Map {
         .iter()
         .map(|obligation| {
             let mut entry = Map::with_capacity(4);
-            entry.insert("obligation_id".to_owned(), string(&obligation.obligation_id));
+            entry.insert(
+                "obligation_id".to_owned(),
+                string(&obligation.obligation_id),
+            );
             entry.insert("type".to_owned(), string(obligation.kind));
             entry.insert("status".to_owned(), string(obligation.status));
             entry.insert(
@@ -67,7 +73,9 @@ fn decision_map(decision: &Decision) -> Map {
     );
     map.insert(
         "proof_ttl_seconds".to_owned(),
-        decision.proof_ttl_seconds.map_or(Value::Null, Value::Number),
+        decision
+            .proof_ttl_seconds
+            .map_or(Value::Null, Value::Number),
     );
     map.insert("decided_at".to_owned(), time(decision.decided_at));
     let trace = decision
@@ -89,9 +97,15 @@ fn trace_entry(rule_id: &str, record: RuleTrace) -> Value {
     let flag = |value: Option<bool>| value.map_or(Value::Null, Value::Bool);
     let mut entry = Map::with_capacity(5);
     entry.insert("rule_id".to_owned(), string(rule_id));
-    entry.insert("pattern_match".to_owned(), Value::Bool(record.pattern_match));
+    entry.insert(
+        "pattern_match".to_owned(),
+        Value::Bool(record.pattern_match),
+    );
     entry.insert("when_match".to_owned(), flag(record.when_match));
-    entry.insert("constraints_match".to_owned(), flag(record.constraints_match));
+    entry.insert(
+        "constraints_match".to_owned(),
+        flag(record.constraints_match),
+    );
     entry.insert("final_match".to_owned(), Value::Bool(record.final_match));
     Value::Object(entry)
 }
@@ -135,7 +149,10 @@ pub fn key_from_value(value: &Value) -> Result<Key, KeyError> {
 /// `{public_key_b64, paserk, paserk_id}` of a public key.
 pub fn public_key_info(public: &PublicKey) -> Value {
     let mut map = Map::with_capacity(3);
-    map.insert("public_key_b64".to_owned(), string(&public.to_spki_base64()));
+    map.insert(
+        "public_key_b64".to_owned(),
+        string(&public.to_spki_base64()),
+    );
     map.insert("paserk".to_owned(), string(&public.to_paserk()));
     map.insert("paserk_id".to_owned(), string(&public.paserk_id()));
     Value::Object(map)
@@ -209,9 +226,9 @@ impl<'a> Params<'a> {
             Some(Value::Array(items)) => items
                 .iter()
                 .map(|item| {
-                    item.as_str().map(str::to_owned).ok_or_else(|| {
-                        invalid_params(format!("{name} must be a list of strings"))
-                    })
+                    item.as_str()
+                        .map(str::to_owned)
+                        .ok_or_else(|| invalid_params(format!("{name} must be a list of strings")))
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Some),
@@ -298,7 +315,11 @@ pub fn approval_params(value: &Value) -> Result<ApprovalParams, TokenError> {
 /// Reads session token parameters: `sub`, and optional `system_roles`
 /// (strings) and `org_memberships` (objects with `org_id` and `role`).
 pub fn session_params(value: &Value) -> Result<SessionParams, TokenError> {
-    let params = Params::new(value, "session", &["sub", "system_roles", "org_memberships"])?;
+    let params = Params::new(
+        value,
+        "session",
+        &["sub", "system_roles", "org_memberships"],
+    )?;
     let org_memberships = match params.map.get("org_memberships") {
         None | Some(Value::Null) => None,
         Some(Value::Array(items)) => Some(
@@ -447,7 +468,10 @@ pub fn signed_headers_from_value(value: &Value) -> Result<SignedHeaders, Signatu
         let Value::String(text) = value else {
             return Err(SignatureError::new(
                 "MISSING_HEADERS",
-                format!("header {name} must be a string, found {}", value.type_name()),
+                format!(
+                    "header {name} must be a string, found {}",
+                    value.type_name()
+                ),
             ));
         };
         if let Some(slot) = found.get_mut(position) {
@@ -465,14 +489,23 @@ pub fn signed_headers_from_value(value: &Value) -> Result<SignedHeaders, Signatu
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
     use crate::json;
 
     #[test]
     fn params_refuse_unknown_and_ill_typed_fields() {
-        let code = |text: &str| proof_params(&json::parse(text).unwrap()).unwrap_err().code();
+        let code = |text: &str| {
+            proof_params(&json::parse(text).unwrap())
+                .unwrap_err()
+                .code()
+        };
         assert_eq!(code("[]"), "TOKEN_INVALID_PARAMS");
         assert_eq!(code(r#"{"decision_idd": "x"}"#), "TOKEN_INVALID_PARAMS");
         assert_eq!(code(r#"{"decision_id": 1}"#), "TOKEN_INVALID_PARAMS");
@@ -485,7 +518,10 @@ mod tests {
         assert_eq!(parsed.matched_rule_id, None);
         assert_eq!(parsed.trust_profile, None);
         let session = json::parse(r#"{"sub": "u", "org_memberships": [{"org_id": "o"}]}"#).unwrap();
-        assert_eq!(session_params(&session).unwrap_err().code(), "TOKEN_INVALID_PARAMS");
+        assert_eq!(
+            session_params(&session).unwrap_err().code(),
+            "TOKEN_INVALID_PARAMS"
+        );
     }
 
     #[test]
@@ -502,7 +538,10 @@ mod tests {
         let back = signed_headers_to_value(&headers);
         assert_eq!(back.as_object().unwrap().get("X-Nonce"), Some(&string("n")));
         let bad = json::parse(r#"{"x-nonce": 5}"#).unwrap();
-        assert_eq!(signed_headers_from_value(&bad).unwrap_err().code(), "MISSING_HEADERS");
+        assert_eq!(
+            signed_headers_from_value(&bad).unwrap_err().code(),
+            "MISSING_HEADERS"
+        );
     }
 
     #[test]
@@ -512,8 +551,14 @@ mod tests {
         assert!(key.kid().starts_with("k4.pid."));
         let paserk = key.public_key().to_paserk();
         assert_eq!(key_from_value(&string(&paserk)).unwrap().kid(), key.kid());
-        assert_eq!(key_from_value(&Value::Number(1.0)).unwrap_err().code(), "KEY_INVALID_FILE");
+        assert_eq!(
+            key_from_value(&Value::Number(1.0)).unwrap_err().code(),
+            "KEY_INVALID_FILE"
+        );
         let info = public_key_info(key.public_key());
-        assert_eq!(info.as_object().unwrap().get("public_key_b64"), Some(&string(public)));
+        assert_eq!(
+            info.as_object().unwrap().get("public_key_b64"),
+            Some(&string(public))
+        );
     }
 }
