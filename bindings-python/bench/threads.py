@@ -54,6 +54,14 @@ rules:
     effect: allow
     action: email.send
 """
+POLICY_WITHOUT_PROOFS = """\
+version: 1
+default: deny
+rules:
+  - id: purchases
+    effect: allow
+    action: purchase
+"""
 CALLS_PER_THREAD = 2000
 
 
@@ -63,6 +71,7 @@ def operations() -> Dict[str, Callable[[], object]]:
     keys.rotate(key)
     token = openleash_core.issue_proof_token(keys, PARAMS, 120, now=NOW)["token"]
     authorizer = Authorizer(Policy.from_yaml(POLICY), keys)
+    without_proof_rules = Authorizer(Policy.from_yaml(POLICY_WITHOUT_PROOFS), keys)
     headers = openleash_core.sign_request(key, "agent", "POST", "/v1/x", body=b"{}", nonce="n", now=NOW)
     no_proof_action = dict(ACTION, action_type="email.send")
     # Each verification gets a fresh replay guard, because one shared guard
@@ -78,6 +87,7 @@ def operations() -> Dict[str, Callable[[], object]]:
         ),
         "authorize, proof issued": lambda: authorizer.authorize(ACTION, now=NOW),
         "authorize, no proof": lambda: authorizer.authorize(no_proof_action, now=NOW),
+        "authorize, policy without proofs": lambda: without_proof_rules.authorize(ACTION, now=NOW),
     }
 
 
@@ -113,9 +123,9 @@ def main() -> None:
     for name, call in operations().items():
         call()
         rows.append((name, [per_call(call, threads) for threads in (1, 2, 4)]))
-    print(f"{'operation':<32} {'1 thread':>10} {'2 threads':>10} {'4 threads':>10}   (µs per call, wall time)")
+    print(f"{'operation':<34} {'1 thread':>10} {'2 threads':>10} {'4 threads':>10}   (µs per call, wall time)")
     for name, times in rows:
-        print(f"{name:<32} " + " ".join(f"{seconds * 1e6:>10.2f}" for seconds in times))
+        print(f"{name:<34} " + " ".join(f"{seconds * 1e6:>10.2f}" for seconds in times))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use openleash_core::authorizer::{Owner, TokenSettings};
 use openleash_core::{
     Authorization, Authorizer, Decision, EvaluationOptions, KeySet, Policy, PolicyStack, Timestamp,
-    host,
+    Value, host,
 };
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -18,7 +18,7 @@ use crate::errors::{key_error, no_panic};
 use crate::ids::OsRandomIds;
 use crate::keys::{PyKeySet, read_key};
 use crate::options::{seconds, timestamp_or_now};
-use crate::policy::stack_of;
+use crate::policy::{DETACH_MIN_WORK, stack_of};
 
 /// The source of the authorizer's keys.
 enum Keys {
@@ -35,6 +35,9 @@ enum Keys {
 pub struct PyAuthorizer {
     keys: Keys,
     stack: PolicyStack,
+    /// Whether a rule of the stack has a `proof` that is not
+    /// `required: false`; see [`may_issue_proof`].
+    proof_rules: bool,
     settings: TokenSettings,
     owner: Option<Owner>,
     /// The core authorizer for the key set snapshot it was built from.
@@ -66,6 +69,48 @@ impl PyAuthorizer {
             now,
             default_proof_ttl_seconds: Some(self.settings.default_ttl_seconds),
         }
+    }
+}
+
+/// Returns true when a rule of `stack` has a `proof` setting other than
+/// `required: false`.
+fn has_proof_rules(stack: &PolicyStack) -> bool {
+    let document = stack.document();
+    let rules = document.as_object().and_then(|map| map.get("rules"));
+    let Some(Value::Array(rules)) = rules else {
+        return true;
+    };
+    rules.iter().any(|rule| {
+        let proof = rule.as_object().and_then(|map| map.get("proof"));
+        match proof {
+            None | Some(Value::Null) => false,
+            Some(proof) => {
+                proof.as_object().and_then(|map| map.get("required")) != Some(&Value::Bool(false))
+            }
+        }
+    })
+}
+
+/// Returns true when authorizing `action` may issue a proof: a rule of the
+/// stack can require one, or the action's relying party has a trust profile
+/// other than LOW or MEDIUM (HIGH and REGULATED require a proof whatever
+/// the rule says). Only the choice to release the GIL depends on it: a
+/// proof costs an Ed25519 signature of about 20 µs, while a decision without
+/// one takes a few microseconds, less than releasing and re-acquiring the
+/// GIL costs when other threads compete for it (`docs/benchmarks.md`).
+fn may_issue_proof(proof_rules: bool, action: &Value) -> bool {
+    if proof_rules {
+        return true;
+    }
+    let trust_profile = action
+        .as_object()
+        .and_then(|map| map.get("relying_party"))
+        .and_then(Value::as_object)
+        .and_then(|party| party.get("trust_profile"));
+    match trust_profile {
+        None | Some(Value::Null) => false,
+        Some(Value::String(profile)) => !matches!(profile.as_str(), "LOW" | "MEDIUM"),
+        Some(_) => true,
     }
 }
 
@@ -138,6 +183,7 @@ impl PyAuthorizer {
             let authorizer = build(&stack, &snapshot, settings, owner.clone())?;
             Ok(PyAuthorizer {
                 keys: source,
+                proof_rules: has_proof_rules(&stack),
                 stack,
                 settings,
                 owner,
@@ -170,7 +216,13 @@ impl PyAuthorizer {
 
             let mut ids = OsRandomIds;
             let authorization = match convert::to_value(action) {
-                Ok(converted) => py.detach(|| authorizer.authorize(converted.value, now, &mut ids)),
+                Ok(converted)
+                    if converted.work >= DETACH_MIN_WORK
+                        || may_issue_proof(self.proof_rules, &converted.value) =>
+                {
+                    py.detach(|| authorizer.authorize(converted.value, now, &mut ids))
+                }
+                Ok(converted) => authorizer.authorize(converted.value, now, &mut ids),
                 Err(Failure::Value(error)) => Authorization {
                     decision: Decision::rejected_input(
                         error.code(),

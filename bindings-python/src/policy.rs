@@ -25,7 +25,7 @@ use crate::options::evaluation_options;
 /// string (`docs/benchmarks.md`). Hashing 64 KB alone takes tens of
 /// microseconds, and regex matching on long strings can take up to the
 /// core's regex work budget.
-const DETACH_MIN_WORK: usize = 65_536;
+pub const DETACH_MIN_WORK: usize = 65_536;
 
 /// A compiled policy: parsed and validated once, immutable, and safe to
 /// share between threads.

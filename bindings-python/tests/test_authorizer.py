@@ -241,3 +241,18 @@ def test_invalid_now_raises(authorizer: Authorizer) -> None:
     with pytest.raises(ValueConversionError) as caught:
         authorizer.authorize(purchase(1999), now="noon")
     assert caught.value.code == "INVALID_TIMESTAMP"
+
+
+def test_policy_without_proof_rules_issues_proofs_for_high_trust() -> None:
+    # The GIL is held for decisions that cannot issue a proof; a HIGH trust
+    # profile still gets one.
+    policy = Policy.from_yaml("version: 1\ndefault: deny\nrules:\n  - id: any_purchase\n    effect: allow\n    action: purchase\n")
+    authorizer = Authorizer(policy, signing_keys())
+    assert "proof_token" not in authorizer.authorize(purchase(1999), now=NOW)
+    for profile in ("HIGH", "REGULATED"):
+        action = purchase(1999, relying_party={"domain": "bank.example", "trust_profile": profile})
+        decision = authorizer.authorize(action, now=NOW)
+        assert decision["proof_required"] is True
+        assert verify_token(decision["proof_token"], ZERO_SEED_PUBLIC, now=NOW)["claims"]["trust_profile"] == profile
+    lowercase = purchase(1999, relying_party={"domain": "bank.example", "trust_profile": "high"})
+    assert "proof_token" not in authorizer.authorize(lowercase, now=NOW)
