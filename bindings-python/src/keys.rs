@@ -108,6 +108,8 @@ pub fn public_key_info<'py>(
 /// Return the `k4.secret.` PASERK of a key file with a private key (or of a
 /// `k4.secret.` PASERK, normalized). Raises OpenLeashKeyError, with code
 /// `KEY_NOT_SIGNING` for a key that has no private half.
+// NOTE: no function returns the `k4.sid` id of a secret key, so the k4.sid
+// PASERK vectors are checked by the core's tests only.
 #[pyfunction]
 pub fn secret_key_paserk(py: Python<'_>, key_file: &Bound<'_, PyAny>) -> PyResult<String> {
     no_panic(|| {
