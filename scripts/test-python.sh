@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the openleash-core wheel, installs it into a fresh virtual
 # environment and tests the installed package. It runs the pytest suite from
-# a directory where the source tree is not importable, then the guard
-# example, `mypy --strict` on the example and the package, and stubtest,
+# a directory where the source tree is not importable, then the examples
+# (guarded tools, proof tokens), `mypy --strict` on the examples and the
+# package, and stubtest,
 # which checks the .pyi stubs against the compiled module.
 #
 # Needs Python 3.9 or later (`PYTHON`, default python3) and Rust; everything
@@ -69,11 +70,12 @@ PY
 step "pytest against the installed package"
 OPENLEASH_REPO="$root" "$python" -m pytest -q -p no:cacheprovider "$root/bindings-python/tests"
 
-step "guard example"
+step "examples"
 "$python" "$root/examples/python/guard_tools.py"
+"$python" "$root/examples/python/proofs.py"
 
-step "mypy --strict (example and package)"
-"$python" -m mypy --strict --cache-dir "$work/mypy-cache" "$root/examples/python/guard_tools.py"
+step "mypy --strict (examples and package)"
+"$python" -m mypy --strict --cache-dir "$work/mypy-cache" "$root/examples/python/guard_tools.py" "$root/examples/python/proofs.py"
 "$python" -m mypy --strict --cache-dir "$work/mypy-cache" -p openleash_core
 
 step "stubtest: the stubs match the compiled module"

@@ -150,6 +150,17 @@ pub fn to_value(object: &Bound<'_, PyAny>) -> Result<Converted, Failure> {
     })
 }
 
+/// Converts the argument `name` of a call to a JSON value; a value with no
+/// JSON form raises `ValueConversionError` with its path under `name`
+/// (`params.constraints_snapshot.limit`).
+pub fn argument_value(object: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
+    match to_value(object) {
+        Ok(converted) => Ok(converted.value),
+        Err(Failure::Value(error)) => Err(crate::errors::conversion_error(&error.under(name))),
+        Err(Failure::Python(error)) => Err(error),
+    }
+}
+
 struct Converter {
     work: usize,
 }

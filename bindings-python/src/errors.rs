@@ -8,7 +8,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use openleash_core::action::ActionIssue;
 use openleash_core::policy::Diagnostic;
-use openleash_core::{ActionError as CoreActionError, PolicyError as CorePolicyError};
+use openleash_core::{
+    ActionError as CoreActionError, KeyError as CoreKeyError, PolicyError as CorePolicyError,
+    SignatureError as CoreSignatureError, TokenError as CoreTokenError,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -18,6 +21,9 @@ pyo3::import_exception!(openleash_core._errors, OpenLeashError);
 pyo3::import_exception!(openleash_core._errors, PolicyError);
 pyo3::import_exception!(openleash_core._errors, ActionError);
 pyo3::import_exception!(openleash_core._errors, ValueConversionError);
+pyo3::import_exception!(openleash_core._errors, OpenLeashKeyError);
+pyo3::import_exception!(openleash_core._errors, TokenError);
+pyo3::import_exception!(openleash_core._errors, SignatureError);
 
 /// Runs `body`, turning a Rust panic (an engine or binding bug) into
 /// `OpenLeashError` with code `INTERNAL_ERROR`, so that no panic reaches
@@ -91,4 +97,19 @@ pub fn action_error(py: Python<'_>, error: &CoreActionError) -> PyErr {
 /// `ValueConversionError(message, code, path)`.
 pub fn conversion_error(error: &ConversionError) -> PyErr {
     ValueConversionError::new_err((error.to_string(), error.code(), error.path()))
+}
+
+/// `OpenLeashKeyError(message, code)`.
+pub fn key_error(error: &CoreKeyError) -> PyErr {
+    OpenLeashKeyError::new_err((error.to_string(), error.code()))
+}
+
+/// `TokenError(message, code)`.
+pub fn token_error(error: &CoreTokenError) -> PyErr {
+    TokenError::new_err((error.to_string(), error.code()))
+}
+
+/// `SignatureError(message, code)`.
+pub fn signature_error(error: &CoreSignatureError) -> PyErr {
+    SignatureError::new_err((error.to_string(), error.code()))
 }

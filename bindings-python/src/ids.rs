@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use openleash_core::IdSource;
+use openleash_core::action::Uuid;
 
 /// Bytes drawn from the OS at a time: 32 ids.
 const BLOCK_BYTES: usize = 512;
@@ -70,6 +71,14 @@ impl IdSource for OsRandomIds {
             fallback(bytes);
         }
     }
+}
+
+/// A random UUID v4 in hyphenated form, for default key ids and request
+/// nonces.
+pub fn random_uuid() -> String {
+    let mut bytes = [0u8; 16];
+    OsRandomIds.fill(&mut bytes);
+    Uuid::v4_from_bytes(bytes).to_hyphenated()
 }
 
 /// Ids need to be unique, not secret: without OS randomness, use the clock

@@ -6,12 +6,16 @@
 //! numbers (see [`convert`]), compiled policies are classes, and errors are
 //! the exception classes of `openleash_core._errors`.
 
+mod authorizer;
 mod convert;
 mod decision;
 mod errors;
 mod ids;
+mod keys;
 mod options;
 mod policy;
+mod request;
+mod token;
 
 use openleash_core::json::{self, MAX_JSON_DEPTH};
 use openleash_core::yaml::YamlLimits;
@@ -110,6 +114,20 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(canonical_json, module)?)?;
     module.add_function(wrap_pyfunction!(action_hash, module)?)?;
     module.add_function(wrap_pyfunction!(_after_fork, module)?)?;
+
+    module.add_class::<keys::PyKeySet>()?;
+    module.add_function(wrap_pyfunction!(keys::generate_key, module)?)?;
+    module.add_function(wrap_pyfunction!(keys::public_key_info, module)?)?;
+    module.add_function(wrap_pyfunction!(keys::secret_key_paserk, module)?)?;
+    module.add_function(wrap_pyfunction!(token::issue_proof_token, module)?)?;
+    module.add_function(wrap_pyfunction!(token::issue_approval_token, module)?)?;
+    module.add_function(wrap_pyfunction!(token::issue_session_token, module)?)?;
+    module.add_function(wrap_pyfunction!(token::verify_token, module)?)?;
+    module.add_class::<authorizer::PyAuthorizer>()?;
+    module.add_class::<request::PyReplayGuard>()?;
+    module.add_function(wrap_pyfunction!(request::sign_request, module)?)?;
+    module.add_function(wrap_pyfunction!(request::verify_request, module)?)?;
+
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     module.add("MAX_JSON_DEPTH", MAX_JSON_DEPTH)?;
     Ok(())

@@ -42,12 +42,24 @@ pub fn system_now() -> PyResult<Timestamp> {
         .ok()
         .and_then(Timestamp::from_unix_millis)
         .ok_or_else(|| {
-            timestamp_error("the system clock is outside the years 0000 to 9999".to_owned())
+            timestamp_error(
+                "the system clock is outside the years 0000 to 9999".to_owned(),
+                "now",
+            )
         })
 }
 
-fn timestamp_error(detail: String) -> PyErr {
-    conversion_error(&ConversionError::with_code("INVALID_TIMESTAMP", detail).under("now"))
+fn timestamp_error(detail: String, name: &str) -> PyErr {
+    conversion_error(&ConversionError::with_code("INVALID_TIMESTAMP", detail).under(name))
+}
+
+/// Reads an optional time argument named `name`: `None` (or a missing
+/// argument) is the system clock, else as [`timestamp`].
+pub fn timestamp_or_now(value: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Timestamp> {
+    match value {
+        Some(value) if !value.is_none() => timestamp(value, name),
+        _ => system_now(),
+    }
 }
 
 /// Reads an RFC 3339 `str` or an aware `datetime` as a timestamp.
@@ -66,15 +78,21 @@ pub fn timestamp(value: &Bound<'_, PyAny>, name: &str) -> PyResult<Timestamp> {
     static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     let datetime = DATETIME.import(py, "datetime", "datetime")?;
     if !value.is_instance(datetime)? {
-        return Err(timestamp_error(format!(
-            "{name} must be None, an RFC 3339 str or a timezone-aware datetime, found {}",
-            value.get_type().name()?
-        )));
+        return Err(timestamp_error(
+            format!(
+                "{name} must be None, an RFC 3339 str or a timezone-aware datetime, found {}",
+                value.get_type().name()?
+            ),
+            name,
+        ));
     }
     if value.call_method0("utcoffset")?.is_none() {
-        return Err(timestamp_error(format!(
-            "{name} is a naive datetime, which names no instant; pass an aware one such as datetime.now(timezone.utc)"
-        )));
+        return Err(timestamp_error(
+            format!(
+                "{name} is a naive datetime, which names no instant; pass an aware one such as datetime.now(timezone.utc)"
+            ),
+            name,
+        ));
     }
 
     static EPOCH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -93,7 +111,33 @@ pub fn timestamp(value: &Bound<'_, PyAny>, name: &str) -> PyResult<Timestamp> {
         .saturating_add(seconds * 1000)
         .saturating_add(microseconds / 1000);
     Timestamp::from_unix_millis(millis)
-        .ok_or_else(|| timestamp_error(format!("{name} is outside the years 0000 to 9999")))
+        .ok_or_else(|| timestamp_error(format!("{name} is outside the years 0000 to 9999"), name))
+}
+
+/// Reads a number of seconds: an `int` or a `float`, never a `bool`.
+/// Anything else raises `ValueConversionError` with code
+/// `VALUE_UNSUPPORTED_TYPE` at `name`. The range is the caller's to check
+/// (through the core), so NaN and an `int` too large for a `float` (read
+/// as infinity) reach that check.
+pub fn seconds(value: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
+    if !value.is_instance_of::<PyBool>() {
+        if value.is_instance_of::<PyFloat>() {
+            return value.extract::<f64>();
+        }
+        if value.is_instance_of::<PyInt>() {
+            return Ok(value.extract::<f64>().unwrap_or(f64::INFINITY));
+        }
+    }
+    Err(conversion_error(
+        &ConversionError::with_code(
+            "VALUE_UNSUPPORTED_TYPE",
+            format!(
+                "{name} must be a number of seconds (int or float), found {}",
+                shown(value)
+            ),
+        )
+        .under(name),
+    ))
 }
 
 fn proof_ttl(value: &Bound<'_, PyAny>) -> PyResult<f64> {

@@ -25,7 +25,7 @@ use crate::options::evaluation_options;
 /// string (`docs/benchmarks.md`). Hashing 64 KB alone takes tens of
 /// microseconds, and regex matching on long strings can take up to the
 /// core's regex work budget.
-const DETACH_MIN_WORK: usize = 65_536;
+pub const DETACH_MIN_WORK: usize = 65_536;
 
 /// A compiled policy: parsed and validated once, immutable, and safe to
 /// share between threads.
@@ -309,6 +309,22 @@ pub fn target_of<'a>(object: &'a Bound<'_, PyAny>) -> PyResult<Target<'a>> {
     }
     Err(PyTypeError::new_err(format!(
         "evaluate takes a Policy or a PolicyStack, found {}",
+        object.get_type().name()?
+    )))
+}
+
+/// Returns the rules of a Policy or a PolicyStack as a core policy stack (a
+/// Policy is a stack of one layer), for the authorizer. `caller` names the
+/// class in the TypeError raised for any other object.
+pub fn stack_of(object: &Bound<'_, PyAny>, caller: &str) -> PyResult<PolicyStack> {
+    if let Ok(policy) = object.cast::<PyPolicy>() {
+        return Ok(PolicyStack::new([policy.get().policy.clone()]));
+    }
+    if let Ok(stack) = object.cast::<PyPolicyStack>() {
+        return Ok(stack.get().stack.clone());
+    }
+    Err(PyTypeError::new_err(format!(
+        "{caller} takes a Policy or a PolicyStack, found {}",
         object.get_type().name()?
     )))
 }

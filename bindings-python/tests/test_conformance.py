@@ -1,12 +1,14 @@
 """The OpenLeash conformance corpus through the installed package.
 
 This mirrors the Rust runner (cli/src/suite/corpus.rs, compare.rs and
-deviations.rs): the same checks per case kind, the same deviation list
-(tests/conformance/deviations.json), where a listed case passes only by
-showing the behaviour its entry describes and fails if it matches the
-reference. `token` cases are skipped (proof tokens are not in this
-package yet), and so are `bindings` cases (binding ordering is not part of
-the Python API).
+deviations.rs, token.rs): the same checks per case kind, the same deviation
+list (tests/conformance/deviations.json), where a listed case passes only
+by showing the behaviour its entry describes and fails if it matches the
+reference. `bindings` cases are skipped (binding ordering is not part of
+the Python API). Token cases issue through `issue_proof_token` and verify
+through `verify_token`; the cross-language vector file adds the request
+signature (reproduced through `sign_request`, checked through
+`verify_request`) and its proof token.
 
 The Rust runner reads each action with the core's strict JSON parser; here
 the corpus file is read with Python's json module and the action crosses
@@ -21,10 +23,12 @@ the engine's action hash, which is the SHA-256 of its canonical JSON.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -32,12 +36,19 @@ import pytest
 
 from openleash_core import (
     ActionError,
+    KeySet,
     Policy,
     PolicyError,
     PolicyStack,
+    ReplayGuard,
+    TokenError,
     ValueConversionError,
     action_hash,
     canonical_json,
+    issue_proof_token,
+    sign_request,
+    verify_request,
+    verify_token,
 )
 from support import REPO
 
@@ -49,7 +60,6 @@ DEVIATIONS_FILE = REPO / "tests" / "conformance" / "deviations.json"
 CORPUS_NOW = "2025-03-01T12:00:00.000Z"
 
 SKIPPED_KINDS = {
-    "token": "proof tokens are not part of this package yet",
     "bindings": "binding ordering is not part of the Python API",
 }
 
@@ -175,6 +185,8 @@ class Observed:
     input_code: Optional[str] = None
     decision: Optional[Dict[str, Any]] = None
     canonical_json: Optional[str] = None
+    # For token cases: per verification, None when valid, else the code.
+    token_codes: Optional[List[Optional[str]]] = None
 
 
 def run_eval(case: Dict[str, Any]) -> Observed:
@@ -379,9 +391,11 @@ def check_ours(ours: Dict[str, Any], observed: Observed) -> Optional[str]:
         detail = check_fields("decision", ours["decision"], observed.decision)
         if detail is not None:
             return detail
+    if "token_verify" in ours and observed.token_codes != ours["token_verify"]:
+        return f"expected token verification results {ours['token_verify']}, got {observed.token_codes}"
     if "canonical_json" in ours and observed.canonical_json != ours["canonical_json"]:
         return f"expected canonical JSON {ours['canonical_json']}, got {observed.canonical_json}"
-    unknown = set(ours) - {"policy_error", "action_error", "input_error", "decision", "canonical_json"}
+    unknown = set(ours) - {"policy_error", "action_error", "input_error", "decision", "token_verify", "canonical_json"}
     if unknown:
         return f"deviation fields this runner cannot check: {sorted(unknown)}"
     return None
@@ -411,6 +425,130 @@ def run_testvectors(whole: Dict[str, Any]) -> Observed:
     return observed
 
 
+def reference_reason(error: TokenError) -> str:
+    """The reference's reason for a refused token, for the codes it can
+    report; other codes stand for themselves."""
+    if error.code in ("TOKEN_BAD_SIGNATURE", "TOKEN_UNKNOWN_KEY"):
+        return "No matching key found or invalid signature"
+    if error.code == "TOKEN_EXPIRED":
+        return "Token expired"
+    return error.code
+
+
+def verify_only(key: Dict[str, Any]) -> Dict[str, Any]:
+    """The key file without its private key."""
+    return {name: value for name, value in key.items() if name != "private_key_b64"}
+
+
+def signed_message(token: str) -> bytes:
+    """The claims JSON a v4.public token signs: its body without the
+    64-byte signature."""
+    body = token[len("v4.public.") :]
+    data = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    return data[:-64]
+
+
+def run_token(case: Dict[str, Any]) -> Observed:
+    observed = Observed()
+    observed.reference = token_against_reference(case, observed)
+    return observed
+
+
+def token_against_reference(case: Dict[str, Any], observed: Observed) -> Optional[str]:
+    expect = case["expect"]
+    signer = case["key"]
+    params = {name: value for name, value in case["params"].items() if name != "ttl_seconds"}
+    try:
+        issued = issue_proof_token(signer, params, case["params"]["ttl_seconds"], now=case["now"])
+    except TokenError as error:
+        if "issue_error" in expect:
+            return None
+        return f"issuing failed: {error}"
+    if "issue_error" in expect:
+        return f"the reference failed to issue ({expect['issue_error']}); this engine issued {issued['token']}"
+
+    problems = []
+    payload = signed_message(issued["token"]).decode("utf-8")
+    if payload != expect.get("payload_json"):
+        problems.append(f"payload: got {payload}")
+    if json.loads(payload) != issued["claims"]:
+        problems.append(f"claims: the token signs {payload}, issue_proof_token returned {issued['claims']}")
+    if issued["token"] != expect.get("token"):
+        problems.append(f"token: got {issued['token']}")
+    if issued["expires_at"] != expect.get("expires_at"):
+        problems.append(f"expires_at: got {issued['expires_at']}")
+    token = expect.get("tampered_token", issued["token"])
+
+    inputs = case.get("verify") or []
+    outputs = expect.get("verify") or []
+    if len(inputs) != len(outputs):
+        return "verify inputs and expectations differ in length"
+    codes: List[Optional[str]] = []
+    for verification, output in zip(inputs, outputs):
+        at = verification["at"]
+        keys = KeySet([verify_only(key) for key in verification.get("keys", [signer])])
+        want_valid = output.get("valid") is True
+        try:
+            verified = verify_token(token, keys, now=at)
+        except TokenError as error:
+            codes.append(error.code)
+            if want_valid:
+                problems.append(f"at {at}: refused with {error}")
+            elif reference_reason(error) != output.get("reason"):
+                problems.append(f"at {at}: reason {reference_reason(error)}")
+            continue
+        codes.append(None)
+        if not want_valid:
+            problems.append(f"at {at}: verified, the reference refused")
+        elif not json_eq(output.get("claims"), verified["claims"]):
+            problems.append(f"at {at}: claims {shown(verified['claims'])}")
+    observed.token_codes = codes
+    return "; ".join(problems) or None
+
+
+def run_testvector_signature(whole: Dict[str, Any]) -> Observed:
+    """The request signature of the cross-language vectors: signing the same
+    request (the body is the action's compact JSON in its own key order) at
+    the same time with the same nonce gives the same headers, and they
+    verify."""
+    observed = Observed()
+    method, path, timestamp, nonce, body_sha256 = whole["signing_input"].split("\n")
+    key_file = {
+        "kid": "test-agent",
+        "public_key_b64": whole["public_key_b64"],
+        "private_key_b64": whole["private_key_b64"],
+    }
+    body = json.dumps(whole["action"], separators=(",", ":"))
+    headers = sign_request(key_file, "test-agent", method, path, body=body, nonce=nonce, now=timestamp)
+    expected = {
+        "X-Agent-Id": "test-agent",
+        "X-Timestamp": timestamp,
+        "X-Nonce": nonce,
+        "X-Body-Sha256": body_sha256,
+        "X-Signature": whole["signature_b64"],
+    }
+    if dict(headers) != expected:
+        observed.reference = f"headers: expected {expected}, got {dict(headers)}"
+        return observed
+    verify_request(
+        expected, method, path, whole["public_key_b64"], body=body, now=timestamp, guard=ReplayGuard(1)
+    )
+    return observed
+
+
+def run_testvector_token(whole: Dict[str, Any]) -> Observed:
+    """The proof token of the cross-language vectors verifies inside its
+    window (a minute after `iat`) with the listed claims."""
+    observed = Observed()
+    claims = whole["paseto_claims"]
+    key = {"kid": claims["kid"], "public_key_b64": whole["public_key_b64"]}
+    issued_at = datetime.fromisoformat(claims["iat"].replace("Z", "+00:00"))
+    verified = verify_token(whole["paseto_token"], KeySet([key]), now=issued_at + timedelta(minutes=1))
+    if not json_eq(claims, verified["claims"]):
+        observed.reference = f"claims: got {shown(verified['claims'])}"
+    return observed
+
+
 @dataclass(frozen=True)
 class Case:
     file: str
@@ -425,6 +563,8 @@ def corpus_cases() -> List[Case]:
         whole = load_json(path.read_text(encoding="utf-8"))
         if "cases" not in whole:
             cases.append(Case(path.name, "testvectors", "openleash-testvectors-action-hash", whole))
+            cases.append(Case(path.name, "testvector-signature", "openleash-testvectors-request-signature", whole))
+            cases.append(Case(path.name, "testvector-token", "openleash-testvectors-paseto-token", whole))
             continue
         for case in whole["cases"]:
             cases.append(Case(path.name, whole["kind"], case.get("id", "(no id)"), case))
@@ -445,6 +585,12 @@ RUNNERS = {
     "validate": run_eval,
     "canonical": run_canonical,
     "action_request": run_action_request,
+    "token": run_token,
+}
+VECTOR_RUNNERS = {
+    "testvectors": run_testvectors,
+    "testvector-signature": run_testvector_signature,
+    "testvector-token": run_testvector_token,
 }
 
 
@@ -452,8 +598,8 @@ def run_case(case: Case) -> Tuple[str, str]:
     """("passed" | "deviation" | "failed" | "skipped", detail)."""
     if case.kind in SKIPPED_KINDS:
         return ("skipped", SKIPPED_KINDS[case.kind])
-    if case.kind == "testvectors":
-        return judge(run_testvectors(case.data), None)
+    if case.kind in VECTOR_RUNNERS:
+        return judge(VECTOR_RUNNERS[case.kind](case.data), None)
     runner = RUNNERS.get(case.kind)
     if runner is None:
         return ("failed", f"unknown corpus kind {case.kind!r}")
@@ -473,15 +619,20 @@ def test_corpus_counts_match_the_rust_runner() -> None:
     statuses = [status for _, status in outcomes]
     skipped_ids = {case.id for case, status in outcomes if status == "skipped"}
 
-    # 299 cases in the corpus files plus the cross-language vector file.
-    assert len(CASES) == 300
-    assert statuses.count("skipped") == 18
+    # 299 cases in the corpus files plus three checks of the cross-language
+    # vector file (action hash, request signature, token), as in the Rust
+    # runner; the 10 binding-order cases are skipped.
+    assert len(CASES) == 302
+    assert statuses.count("skipped") == 10
+    assert {case.kind for case, status in outcomes if status == "skipped"} == {"bindings"}
     assert statuses.count("failed") == 0
-    assert statuses.count("passed") + statuses.count("deviation") == 300 - 18
+    assert statuses.count("passed") + statuses.count("deviation") == 302 - 10
+    assert sum(1 for case in CASES if case.kind == "token") == 8
     # Every listed deviation of a kind this package runs is exercised.
     runnable_deviations = [case_id for case_id in DEVIATIONS if case_id not in skipped_ids]
     assert statuses.count("deviation") == len(runnable_deviations)
-    assert len(runnable_deviations) == 42
+    assert len(runnable_deviations) == 43
+    assert "token-basic" in runnable_deviations
 
 
 def test_listed_deviation_that_matches_the_reference_fails() -> None:

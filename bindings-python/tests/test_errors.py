@@ -11,6 +11,7 @@ from openleash_core import (
     ActionError,
     ActionNotAllowed,
     OpenLeashError,
+    OpenLeashKeyError,
     Policy,
     PolicyError,
     SignatureError,
@@ -18,13 +19,23 @@ from openleash_core import (
     ValueConversionError,
     action_hash,
     canonical_json,
+    public_key_info,
+    verify_token,
 )
 from support import ACTION, NOW, POLICY_YAML
 
 
 @pytest.mark.parametrize(
     "error_class",
-    [PolicyError, ActionError, ValueConversionError, TokenError, SignatureError, ActionNotAllowed],
+    [
+        PolicyError,
+        ActionError,
+        ValueConversionError,
+        OpenLeashKeyError,
+        TokenError,
+        SignatureError,
+        ActionNotAllowed,
+    ],
 )
 def test_every_error_subclasses_the_base(error_class: type) -> None:
     assert issubclass(error_class, OpenLeashError)
@@ -101,6 +112,23 @@ def test_deny_is_a_decision_not_an_exception() -> None:
     policy = Policy.from_yaml(POLICY_YAML)
     decision = policy.evaluate({"nothing": "valid"}, now=NOW)
     assert decision["result"] == "DENY"
+
+
+def test_key_error_does_not_shadow_the_builtin() -> None:
+    assert not issubclass(OpenLeashKeyError, KeyError)
+    assert KeyError.__module__ == "builtins"
+
+
+def test_raised_errors_carry_their_code() -> None:
+    with pytest.raises(OpenLeashKeyError) as key_caught:
+        public_key_info("k4.public.AAAA")
+    assert key_caught.value.code == "KEY_WRONG_LENGTH"
+    assert key_caught.value.message == str(key_caught.value)
+    with pytest.raises(TokenError) as token_caught:
+        verify_token("v4.public.AAAA", "MCowBQYDK2VwAyEAO2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik=")
+    assert token_caught.value.code == "TOKEN_MALFORMED"
+    copy = pickle.loads(pickle.dumps(token_caught.value))
+    assert (type(copy), copy.code, str(copy)) == (TokenError, token_caught.value.code, str(token_caught.value))
 
 
 def test_token_and_signature_errors_take_a_code() -> None:

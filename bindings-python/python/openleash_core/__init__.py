@@ -6,6 +6,12 @@ wants to take with ``evaluate``: the decision is a dict with the result
 (ALLOW, DENY, REQUIRE_APPROVAL, REQUIRE_STEP_UP or REQUIRE_DEPOSIT), the
 reason, the obligations and the action hash. ``guard`` wraps a tool so that
 it runs only when its action is allowed.
+
+An ``Authorizer`` joins a policy with a signing key and adds a proof token
+(PASETO v4.public, Ed25519) to each allowed action that needs one; a
+counterparty checks it offline with ``verify_token``. ``KeySet`` holds the
+keys, with rotation and revocation; ``sign_request`` and ``verify_request``
+sign an agent's HTTP requests and check them with a ``ReplayGuard``.
 """
 
 import os as _os
@@ -14,6 +20,7 @@ from ._errors import (
     ActionError,
     ActionNotAllowed,
     OpenLeashError,
+    OpenLeashKeyError,
     PolicyError,
     SignatureError,
     TokenError,
@@ -23,21 +30,44 @@ from ._guard import guard
 from ._native import (
     MAX_JSON_DEPTH,
     _after_fork,
+    Authorizer,
+    KeySet,
     Policy,
     PolicyStack,
+    ReplayGuard,
     __version__,
     action_hash,
     canonical_json,
     evaluate,
+    generate_key,
+    issue_approval_token,
+    issue_proof_token,
+    issue_session_token,
+    public_key_info,
+    secret_key_paserk,
+    sign_request,
     validate_policy,
+    verify_request,
+    verify_token,
 )
 from ._types import (
     ActionIssue,
+    ApprovalTokenParams,
+    Authorization,
     Decision,
     DecisionError,
     Diagnostic,
+    IssuedToken,
+    KeyFile,
     Obligation,
+    OrgMembership,
+    Owner,
+    ProofTokenParams,
+    PublicKeyInfo,
     RuleTrace,
+    SessionTokenParams,
+    TokenExpectations,
+    VerifiedToken,
 )
 
 # A forked child must draw its own random bytes for decision ids.
@@ -49,22 +79,46 @@ __all__ = [
     "ActionError",
     "ActionIssue",
     "ActionNotAllowed",
+    "ApprovalTokenParams",
+    "Authorization",
+    "Authorizer",
     "Decision",
     "DecisionError",
     "Diagnostic",
+    "IssuedToken",
+    "KeyFile",
+    "KeySet",
     "Obligation",
     "OpenLeashError",
+    "OpenLeashKeyError",
+    "OrgMembership",
+    "Owner",
     "Policy",
     "PolicyError",
     "PolicyStack",
+    "ProofTokenParams",
+    "PublicKeyInfo",
+    "ReplayGuard",
     "RuleTrace",
+    "SessionTokenParams",
     "SignatureError",
     "TokenError",
+    "TokenExpectations",
     "ValueConversionError",
+    "VerifiedToken",
     "__version__",
     "action_hash",
     "canonical_json",
     "evaluate",
+    "generate_key",
     "guard",
+    "issue_approval_token",
+    "issue_proof_token",
+    "issue_session_token",
+    "public_key_info",
+    "secret_key_paserk",
+    "sign_request",
     "validate_policy",
+    "verify_request",
+    "verify_token",
 ]

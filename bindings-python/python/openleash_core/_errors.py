@@ -73,13 +73,25 @@ class ValueConversionError(OpenLeashError):
         return (type(self), (self.message, self.code, self.path))
 
 
+class OpenLeashKeyError(OpenLeashError):
+    """A key that could not be read, generated or used: ``code`` is one of
+    the ``KEY_*`` codes, such as ``KEY_INVALID_BASE64``, ``KEY_WEAK`` or
+    ``KEY_UNKNOWN_KID``. Named so that it does not shadow the builtin
+    ``KeyError``, which it is unrelated to."""
+
+
 class TokenError(OpenLeashError):
     """A proof, approval or session token that could not be issued or
-    verified."""
+    verified: ``code`` is one of the ``TOKEN_*`` codes, such as
+    ``TOKEN_EXPIRED`` or ``TOKEN_BAD_SIGNATURE``."""
 
 
 class SignatureError(OpenLeashError):
-    """A request signature that could not be checked or did not verify."""
+    """A signed request that was rejected: ``code`` is
+    ``MISSING_HEADERS``, ``HEADER_TOO_LARGE``, ``TIMESTAMP_SKEW``,
+    ``BODY_HASH_MISMATCH``, ``INVALID_SIGNATURE``, ``NONCE_REPLAY``,
+    ``REPLAY_GUARD_FULL``, or ``INVALID_MAX_SKEW`` for a receiver's skew
+    setting out of range."""
 
 
 class ActionNotAllowed(OpenLeashError):

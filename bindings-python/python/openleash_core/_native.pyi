@@ -4,9 +4,17 @@ import os
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Optional, Union
 
-from typing import final
+from typing import Literal, final
 
-from ._types import Decision, Diagnostic
+from ._types import (
+    Authorization,
+    Decision,
+    Diagnostic,
+    IssuedToken,
+    KeyFile,
+    PublicKeyInfo,
+    VerifiedToken,
+)
 
 __all__ = [
     "Policy",
@@ -15,6 +23,18 @@ __all__ = [
     "validate_policy",
     "canonical_json",
     "action_hash",
+    "generate_key",
+    "public_key_info",
+    "secret_key_paserk",
+    "KeySet",
+    "issue_proof_token",
+    "issue_approval_token",
+    "issue_session_token",
+    "verify_token",
+    "Authorizer",
+    "sign_request",
+    "ReplayGuard",
+    "verify_request",
     "_after_fork",
     "__version__",
     "MAX_JSON_DEPTH",
@@ -24,6 +44,11 @@ __version__: str
 MAX_JSON_DEPTH: int
 
 _Now = Union[datetime, str, None]
+# A key file (dict), a base64 DER public key or a PASERK (`k4.public.`, or
+# `k4.secret.` for a signing key).
+_Key = Union[Mapping[str, Any], str]
+_Keys = Union[KeySet, Mapping[str, Any], str]
+_Body = Union[bytes, bytearray, memoryview, str]
 
 @final
 class Policy:
@@ -117,3 +142,137 @@ def _after_fork() -> None:
 
 def action_hash(action: Mapping[str, Any]) -> str:
     """Validate and normalize an action and return its action hash."""
+
+def generate_key(kid: Optional[str] = None, *, now: _Now = None) -> KeyFile:
+    """Generate a new Ed25519 signing key as an OpenLeash key file."""
+
+def public_key_info(key: _Key) -> PublicKeyInfo:
+    """Return the base64 DER, PASERK and PASERK id forms of a public key."""
+
+def secret_key_paserk(key_file: _Key) -> str:
+    """Return the ``k4.secret.`` PASERK of a key with a private key."""
+
+@final
+class KeySet:
+    """Keys by id: the active one signs, every key verifies until it is
+    revoked. Safe to share between threads."""
+
+    def __new__(cls, keys: Iterable[_Key] = ()) -> KeySet: ...
+    def add(self, key: _Key) -> None:
+        """Add a key."""
+
+    def set_active(self, kid: str) -> None:
+        """Make the key ``kid`` the one that signs."""
+
+    def rotate(self, key_file: _Key) -> None:
+        """Add a signing key and make it active."""
+
+    def revoke(self, kid: str, *, at: _Now = None) -> None:
+        """Revoke the key ``kid`` from ``at`` on (default: now)."""
+
+    @property
+    def active_kid(self) -> Optional[str]:
+        """The id of the key that signs, or None."""
+
+    @property
+    def kids(self) -> list[str]:
+        """The key ids, in the order the keys were added."""
+
+    def __len__(self) -> int: ...
+    def __contains__(self, key: object, /) -> bool: ...
+
+def issue_proof_token(
+    keys: _Keys,
+    params: Mapping[str, Any],
+    ttl_seconds: float,
+    *,
+    now: _Now = None,
+) -> IssuedToken:
+    """Issue a proof token for an allowed action."""
+
+def issue_approval_token(
+    keys: _Keys,
+    params: Mapping[str, Any],
+    ttl_seconds: float,
+    *,
+    now: _Now = None,
+) -> IssuedToken:
+    """Issue an approval token for one human approval."""
+
+def issue_session_token(
+    keys: _Keys,
+    params: Mapping[str, Any],
+    ttl_seconds: float,
+    *,
+    now: _Now = None,
+) -> IssuedToken:
+    """Issue a session token for a user."""
+
+def verify_token(
+    token: str,
+    keys: _Keys,
+    *,
+    purpose: Literal["proof", "approval", "session"] = "proof",
+    now: _Now = None,
+    leeway_seconds: float = 0,
+    expect: Optional[Mapping[str, Optional[str]]] = None,
+    footer: Union[bytes, bytearray, str, None] = None,
+) -> VerifiedToken:
+    """Verify a token and return its claims."""
+
+@final
+class Authorizer:
+    """A policy stack joined with a signing key: decides actions and
+    issues proof tokens. Safe to share between threads."""
+
+    def __new__(
+        cls,
+        policy: Union[Policy, PolicyStack],
+        keys: _Keys,
+        *,
+        default_ttl_seconds: float = 120,
+        max_ttl_seconds: float = 3600,
+        owner: Optional[Mapping[str, str]] = None,
+    ) -> Authorizer: ...
+    def authorize(self, action: Mapping[str, Any], *, now: _Now = None) -> Authorization:
+        """Decide an action and issue its proof token when one is due."""
+
+def sign_request(
+    key_file: _Key,
+    agent_id: str,
+    method: str,
+    path: str,
+    *,
+    body: _Body = b"",
+    nonce: Optional[str] = None,
+    now: _Now = None,
+) -> dict[str, str]:
+    """Sign a request and return the headers to send: ``X-Agent-Id``,
+    ``X-Timestamp``, ``X-Nonce``, ``X-Body-Sha256`` and ``X-Signature``. A
+    plain ``dict[str, str]``, so that it passes to HTTP clients that take
+    ``Mapping[str, str]`` (a TypedDict would not)."""
+
+@final
+class ReplayGuard:
+    """Remembers the nonces of recent requests so that each signed request
+    is accepted once. Safe to share between threads."""
+
+    def __new__(cls, capacity: int = 100000) -> ReplayGuard: ...
+    @property
+    def capacity(self) -> int:
+        """The most unexpired nonces the guard holds."""
+
+    def __len__(self) -> int: ...
+
+def verify_request(
+    headers: Mapping[str, str],
+    method: str,
+    path: str,
+    public_key: _Key,
+    *,
+    body: Optional[_Body] = None,
+    now: _Now = None,
+    max_skew_seconds: float = 300,
+    guard: Optional[ReplayGuard] = None,
+) -> None:
+    """Verify a signed request; raises SignatureError."""
