@@ -10,11 +10,11 @@ use napi::{Env, Result};
 use napi_derive::napi;
 use openleash_core::SignatureError;
 use openleash_core::authorizer::{Authorizer as CoreAuthorizer, TokenSettings};
-use openleash_core::host;
 use openleash_core::json::{self, Value};
 use openleash_core::keys::{Key, KeyError, KeyFile, KeySet as CoreKeySet, SecretKey};
-use openleash_core::request::{self, ReplayGuard as CoreGuard, RequestCheck};
+use openleash_core::request::{self, ReplayGuard as CoreGuard};
 use openleash_core::token::{self, TokenError, VerifyOptions};
+use openleash_core::{host, host_signing};
 
 use crate::convert::to_js;
 use crate::errors::{ErrorClass, error, guarded};
@@ -58,7 +58,7 @@ fn value(env: &Env, text: &str) -> Result<Value> {
 }
 
 fn key_of(env: &Env, key_json: &str) -> Result<Key> {
-    host::key_from_value(&value(env, key_json)?).map_err(|problem| key_error(env, &problem))
+    host_signing::key_from_value(&value(env, key_json)?).map_err(|problem| key_error(env, &problem))
 }
 
 fn random_uuid() -> String {
@@ -483,19 +483,8 @@ pub fn verify_request(
         let headers = host::signed_headers_from_value(&value(&env, &headers_json)?)
             .map_err(|problem| signature_error(&env, &problem))?;
         let key = key_of(&env, &key_json)?;
-        if !(max_skew_seconds.is_finite() && (0.0..=86_400.0).contains(&max_skew_seconds)) {
-            return Err(signature_error(
-                &env,
-                &SignatureError::new(
-                    "TIMESTAMP_SKEW",
-                    "maxSkewSeconds must be between 0 and 86400",
-                ),
-            ));
-        }
-        let check = RequestCheck {
-            now: now_timestamp(&env, now)?,
-            max_skew_ms: (max_skew_seconds * 1000.0).round() as u32,
-        };
+        let check = host_signing::request_check(now_timestamp(&env, now)?, max_skew_seconds)
+            .map_err(|problem| signature_error(&env, &problem))?;
         let fresh;
         let guard = match &guard {
             Some(guard) => &guard.inner,
