@@ -2,7 +2,8 @@
 # Builds the Node package openleash-core, packs it with `npm pack`, installs
 # the tarball into a fresh scratch project and tests the installed package:
 # the Node suite from both `import` and `require`, the guard example, and a
-# strict TypeScript compile of the examples and the type checks. Fails when
+# strict TypeScript compile of the examples and the type checks, and the
+# proofs example compiled and run. Fails when
 # the generated declarations (native.d.ts) or loader (native.js) differ from
 # the committed ones.
 #
@@ -50,7 +51,7 @@ JSON
   "./$tarball" typescript@5.9.3 @types/node@20.19.43)
 cp -r "$package/test" "$scratch/test"
 mkdir -p "$scratch/examples"
-cp "$repo"/examples/node/*.mjs "$repo"/examples/node/*.ts "$scratch/examples/"
+cp "$repo"/examples/node/*.mjs "$repo"/examples/node/*.ts "$repo"/examples/node/*.mts "$scratch/examples/"
 
 cd "$scratch"
 export OPENLEASH_REPO_ROOT="$repo"
@@ -65,5 +66,10 @@ node examples/guard.mjs
 step "tsc --noEmit --strict: examples and type checks"
 npx tsc --noEmit --strict --target es2022 --module node16 --moduleResolution node16 \
   --types node examples/guard.ts test/types/check.mts test/types/check.cts
+
+step "proofs example: compiled with tsc --strict, then run"
+npx tsc --strict --target es2022 --module node16 --moduleResolution node16 \
+  --types node --outDir examples/compiled examples/proofs.mts
+node examples/compiled/proofs.mjs
 
 step "done"
