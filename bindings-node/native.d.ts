@@ -19,10 +19,11 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class Authorizer {
   /**
    * Creates an authorizer over `target` that signs with the active key of
-   * `keys` (copied: later changes to the set do not reach it). Throws
-   * `KeyError` (`KEY_NO_ACTIVE_KEY`, `KEY_INVALID_SETTINGS`).
+   * `keys` (copied: later changes to the set do not reach it), or with a
+   * key file's private key. Throws `KeyError` (`KEY_NO_ACTIVE_KEY`,
+   * `KEY_INVALID_SETTINGS`).
    */
-  constructor(target: Policy | PolicyStack, keys: KeySet, options?: AuthorizerOptions)
+  constructor(target: Policy | PolicyStack, keys: KeySet | KeyFile | string, options?: AuthorizerOptions)
   /**
    * Decides an action and adds `proof_token` and `proof_expires_at` when
    * a proof was issued. Never throws for the action: an invalid action,
@@ -54,10 +55,10 @@ export declare class KeySet {
   /** Adds a signing key and makes it active; older keys keep verifying. */
   rotate(keyFile: KeyFile): void
   /**
-   * Revokes the key `kid` from `at` on (default: now): it no longer signs
-   * or verifies, also for tokens it signed earlier.
+   * Revokes the key `kid` from `options.at` on (default: now): it no
+   * longer signs or verifies, also for tokens it signed earlier.
    */
-  revoke(kid: string, at?: Date | string): void
+  revoke(kid: string, options?: { at?: Date | string }): void
   /** The id of the active key, or null. */
   get activeKid(): string | null
   /** Every key id, in insertion order. */

@@ -96,8 +96,8 @@ function tokenApi(native, clockOf, maxDepth, maxBytes) {
   define(KeySet.prototype, 'rotate', function rotate(keyFile) {
     return nativeKeySetMethods.rotate.call(this, jsonOf(keyFile, 'keyFile'));
   });
-  define(KeySet.prototype, 'revoke', function revoke(kid, at) {
-    return nativeKeySetMethods.revoke.call(this, kid, clockOf(at));
+  define(KeySet.prototype, 'revoke', function revoke(kid, options) {
+    return nativeKeySetMethods.revoke.call(this, kid, clockOf(optionsOf(options, 'options').at));
   });
 
   /** A KeySet holding `keys` (key files, base64 public keys or PASERKs). */
@@ -123,15 +123,12 @@ function tokenApi(native, clockOf, maxDepth, maxBytes) {
     return nativeAuthorize.call(this, text, now);
   });
 
-  /** An authorizer over a policy or stack that signs with a key set's active key. */
+  /** An authorizer over a policy or stack that signs with a key set's active key, or a key file. */
   function createAuthorizer(target, keys, options) {
     const { defaultTtlSeconds, maxTtlSeconds, owner } = optionsOf(options, 'options');
-    if (!(keys instanceof KeySet)) {
-      throw invalidArgument('keys must be a KeySet');
-    }
     return new NativeAuthorizer(
       target,
-      keys,
+      keysOf(keys),
       numberOption(defaultTtlSeconds, 'options.defaultTtlSeconds', undefined),
       numberOption(maxTtlSeconds, 'options.maxTtlSeconds', undefined),
       owner === undefined ? undefined : jsonOf(owner, 'options.owner'),

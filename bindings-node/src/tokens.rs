@@ -189,9 +189,9 @@ impl KeySet {
         })
     }
 
-    /// Revokes the key `kid` from `at` on (default: now): it no longer signs
-    /// or verifies, also for tokens it signed earlier.
-    #[napi(ts_args_type = "kid: string, at?: Date | string")]
+    /// Revokes the key `kid` from `options.at` on (default: now): it no
+    /// longer signs or verifies, also for tokens it signed earlier.
+    #[napi(ts_args_type = "kid: string, options?: { at?: Date | string }")]
     pub fn revoke(&mut self, env: Env, kid: String, at: Either<f64, String>) -> Result<()> {
         guarded(&env, || {
             let at = now_timestamp(&env, at)?;
@@ -318,16 +318,17 @@ pub struct Authorizer {
 #[napi]
 impl Authorizer {
     /// Creates an authorizer over `target` that signs with the active key of
-    /// `keys` (copied: later changes to the set do not reach it). Throws
-    /// `KeyError` (`KEY_NO_ACTIVE_KEY`, `KEY_INVALID_SETTINGS`).
+    /// `keys` (copied: later changes to the set do not reach it), or with a
+    /// key file's private key. Throws `KeyError` (`KEY_NO_ACTIVE_KEY`,
+    /// `KEY_INVALID_SETTINGS`).
     #[napi(
         constructor,
-        ts_args_type = "target: Policy | PolicyStack, keys: KeySet, options?: AuthorizerOptions"
+        ts_args_type = "target: Policy | PolicyStack, keys: KeySet | KeyFile | string, options?: AuthorizerOptions"
     )]
     pub fn new(
         env: Env,
         target: Either<ClassInstance<Policy>, ClassInstance<PolicyStack>>,
-        keys: ClassInstance<KeySet>,
+        keys: Either<ClassInstance<KeySet>, String>,
         default_ttl_seconds: Option<f64>,
         max_ttl_seconds: Option<f64>,
         owner_json: Option<String>,
@@ -342,9 +343,11 @@ impl Authorizer {
                 default_ttl_seconds: default_ttl_seconds.unwrap_or(defaults.default_ttl_seconds),
                 max_ttl_seconds: max_ttl_seconds.unwrap_or(defaults.max_ttl_seconds),
             };
-            let mut inner = CoreAuthorizer::new(stack, keys.inner.clone())
-                .and_then(|authorizer| authorizer.with_settings(settings))
-                .map_err(|problem| key_error(&env, &problem))?;
+            let mut inner = with_key_set(&env, keys, |set| {
+                CoreAuthorizer::new(stack, set.clone())
+                    .and_then(|authorizer| authorizer.with_settings(settings))
+                    .map_err(|problem| key_error(&env, &problem))
+            })?;
             if let Some(text) = owner_json {
                 let owner = host::owner_from_value(&value(&env, &text)?)
                     .map_err(|problem| key_error(&env, &problem))?;
