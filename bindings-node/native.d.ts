@@ -19,8 +19,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class Authorizer {
   /**
    * Creates an authorizer over `target` that signs with the active key of
-   * `keys` (copied: later changes to the set do not reach it), or with a
-   * key file's private key. Throws `KeyError` (`KEY_NO_ACTIVE_KEY`,
+   * `keys` (followed: a later rotation or revocation applies to the next
+   * decision), or with a key file's private key. Throws `KeyError` (`KEY_NO_ACTIVE_KEY`,
    * `KEY_INVALID_SETTINGS`).
    */
   constructor(target: Policy | PolicyStack, keys: KeySet | KeyFile | string, options?: AuthorizerOptions)

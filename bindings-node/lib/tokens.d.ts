@@ -162,8 +162,8 @@ export interface VerifyRequestOptions {
   path: string;
   /** The agent's key. */
   publicKey: KeyInput;
-  /** The raw body; without it `X-Body-Sha256` is taken as signed. */
-  body?: string | Uint8Array;
+  /** The raw body, required; `null` for a request without one, whose `X-Body-Sha256` is then taken as signed. */
+  body: string | Uint8Array | null;
   /** Default: `Date.now()`. */
   now?: Date | string;
   /** Allowed clock difference, 0 to 86400 seconds; default 300. */

@@ -137,10 +137,23 @@ function tokenApi(native, clockOf, maxDepth, maxBytes) {
   createAuthorizer.prototype = NativeAuthorizer.prototype;
   Object.setPrototypeOf(createAuthorizer, NativeAuthorizer);
 
+  const NativeGuard = native.ReplayGuard;
+  /** A replay guard for up to `capacity` unexpired nonces (an integer, default 100,000). */
+  function createReplayGuard(capacity) {
+    if (capacity !== undefined && !(Number.isInteger(capacity) && capacity >= 0 && capacity <= 0xffffffff)) {
+      const error = new RangeError('capacity must be an integer from 0 to 4294967295');
+      error.code = 'ERR_OUT_OF_RANGE';
+      throw error;
+    }
+    return new NativeGuard(capacity);
+  }
+  createReplayGuard.prototype = NativeGuard.prototype;
+  Object.setPrototypeOf(createReplayGuard, NativeGuard);
+
   return {
     KeySet: createKeySet,
     Authorizer: createAuthorizer,
-    ReplayGuard: native.ReplayGuard,
+    ReplayGuard: createReplayGuard,
     generateKey(options) {
       const { kid, now } = optionsOf(options, 'options');
       return native.generateKey(stringOption(kid, 'options.kid'), clockOf(now));
@@ -188,6 +201,11 @@ function tokenApi(native, clockOf, maxDepth, maxBytes) {
     },
     verifyRequest(options) {
       const { headers, method, path, publicKey, body, now, maxSkewSeconds, guard } = optionsOf(options, 'options');
+      // The body is required so that forgetting it cannot skip the body
+      // hash check; null states a request without a body (GET, HEAD).
+      if (!Object.prototype.hasOwnProperty.call(options, 'body') || body === undefined) {
+        throw invalidArgument('options.body is required: the raw body, or null for a request without one');
+      }
       if (typeof method !== 'string' || typeof path !== 'string') {
         throw invalidArgument('options.method and options.path must be strings');
       }

@@ -5,6 +5,8 @@
 //! `host` module, so this crate and the other bindings accept the same
 //! values with the same errors. Results are built as plain objects.
 
+use std::sync::{Arc, RwLock};
+
 use napi::bindgen_prelude::{Buffer, ClassInstance, Either, Unknown};
 use napi::{Env, Result};
 use napi_derive::napi;
@@ -125,7 +127,22 @@ pub fn secret_key_paserk(env: Env, key_json: String) -> Result<String> {
 /// named by its PASERK id.
 #[napi]
 pub struct KeySet {
-    pub(crate) inner: CoreKeySet,
+    /// Shared with every `Authorizer` built from this set, so a rotation
+    /// or revocation reaches them at their next decision.
+    pub(crate) inner: Arc<RwLock<CoreKeySet>>,
+}
+
+/// Reads a shared key set. A panic while writing cannot leave a key set
+/// half-changed (its methods change one field), so a poisoned lock is
+/// used as is.
+fn read(set: &RwLock<CoreKeySet>) -> std::sync::RwLockReadGuard<'_, CoreKeySet> {
+    set.read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn write(set: &RwLock<CoreKeySet>) -> std::sync::RwLockWriteGuard<'_, CoreKeySet> {
+    set.write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[napi]
@@ -152,7 +169,9 @@ impl KeySet {
                         .map_err(|problem| key_error(&env, &problem))?;
                 }
             }
-            Ok(KeySet { inner })
+            Ok(KeySet {
+                inner: Arc::new(RwLock::new(inner)),
+            })
         })
     }
 
@@ -161,7 +180,7 @@ impl KeySet {
     pub fn add(&mut self, env: Env, key_json: String) -> Result<()> {
         guarded(&env, || {
             let key = key_of(&env, &key_json)?;
-            self.inner
+            write(&self.inner)
                 .insert(key)
                 .map_err(|problem| key_error(&env, &problem))
         })
@@ -172,7 +191,7 @@ impl KeySet {
     #[napi(js_name = "setActive")]
     pub fn set_active(&mut self, env: Env, kid: String) -> Result<()> {
         guarded(&env, || {
-            self.inner
+            write(&self.inner)
                 .set_active(&kid)
                 .map_err(|problem| key_error(&env, &problem))
         })
@@ -183,7 +202,7 @@ impl KeySet {
     pub fn rotate(&mut self, env: Env, key_json: String) -> Result<()> {
         guarded(&env, || {
             let key = key_of(&env, &key_json)?;
-            self.inner
+            write(&self.inner)
                 .rotate(key)
                 .map_err(|problem| key_error(&env, &problem))
         })
@@ -195,7 +214,7 @@ impl KeySet {
     pub fn revoke(&mut self, env: Env, kid: String, at: Either<f64, String>) -> Result<()> {
         guarded(&env, || {
             let at = now_timestamp(&env, at)?;
-            self.inner
+            write(&self.inner)
                 .revoke(&kid, at)
                 .map_err(|problem| key_error(&env, &problem))
         })
@@ -204,13 +223,16 @@ impl KeySet {
     /// The id of the active key, or null.
     #[napi(getter, js_name = "activeKid")]
     pub fn active_kid(&self) -> Option<String> {
-        self.inner.active().map(|key| key.kid().to_owned())
+        read(&self.inner).active().map(|key| key.kid().to_owned())
     }
 
     /// Every key id, in insertion order.
     #[napi(getter)]
     pub fn kids(&self) -> Vec<String> {
-        self.inner.iter().map(|key| key.kid().to_owned()).collect()
+        read(&self.inner)
+            .iter()
+            .map(|key| key.kid().to_owned())
+            .collect()
     }
 }
 
@@ -222,7 +244,7 @@ fn with_key_set<T>(
     body: impl FnOnce(&CoreKeySet) -> Result<T>,
 ) -> Result<T> {
     match keys {
-        Either::A(set) => body(&set.inner),
+        Either::A(set) => body(&read(&set.inner)),
         Either::B(key_json) => {
             let key = key_of(env, &key_json)?;
             let kid = key.kid().to_owned();
@@ -313,13 +335,16 @@ pub fn verify_token<'e>(
 #[napi]
 pub struct Authorizer {
     inner: CoreAuthorizer,
+    /// The key set given as a `KeySet`, followed at every decision; `None`
+    /// when a key file was given, whose key the authorizer keeps itself.
+    keys: Option<Arc<RwLock<CoreKeySet>>>,
 }
 
 #[napi]
 impl Authorizer {
     /// Creates an authorizer over `target` that signs with the active key of
-    /// `keys` (copied: later changes to the set do not reach it), or with a
-    /// key file's private key. Throws `KeyError` (`KEY_NO_ACTIVE_KEY`,
+    /// `keys` (followed: a later rotation or revocation applies to the next
+    /// decision), or with a key file's private key. Throws `KeyError` (`KEY_NO_ACTIVE_KEY`,
     /// `KEY_INVALID_SETTINGS`).
     #[napi(
         constructor,
@@ -343,6 +368,10 @@ impl Authorizer {
                 default_ttl_seconds: default_ttl_seconds.unwrap_or(defaults.default_ttl_seconds),
                 max_ttl_seconds: max_ttl_seconds.unwrap_or(defaults.max_ttl_seconds),
             };
+            let shared = match &keys {
+                Either::A(set) => Some(Arc::clone(&set.inner)),
+                Either::B(_) => None,
+            };
             let mut inner = with_key_set(&env, keys, |set| {
                 CoreAuthorizer::new(stack, set.clone())
                     .and_then(|authorizer| authorizer.with_settings(settings))
@@ -353,7 +382,10 @@ impl Authorizer {
                     .map_err(|problem| key_error(&env, &problem))?;
                 inner = inner.with_owner(owner);
             }
-            Ok(Authorizer { inner })
+            Ok(Authorizer {
+                inner,
+                keys: shared,
+            })
         })
     }
 
@@ -373,7 +405,13 @@ impl Authorizer {
         guarded(env, || {
             let now = now_timestamp(env, now)?;
             let result = match json::parse(&action_json) {
-                Ok(value) => self.inner.authorize(value, now, &mut os_random),
+                Ok(value) => match &self.keys {
+                    Some(keys) => {
+                        self.inner
+                            .authorize_with_keys(&read(keys), value, now, &mut os_random)
+                    }
+                    None => self.inner.authorize(value, now, &mut os_random),
+                },
                 Err(problem) => openleash_core::Authorization {
                     decision: openleash_core::Decision::rejected_input(
                         problem.code(),

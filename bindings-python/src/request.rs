@@ -103,14 +103,15 @@ impl PyReplayGuard {
 /// Verify a signed request. `headers` is a mapping of request headers, whose
 /// names are case-insensitive; other headers are ignored. `public_key` is
 /// the agent's key (key file, base64 DER public key or PASERK). `body` is
-/// the raw body, whose SHA-256 must match `X-Body-Sha256`; None trusts the
-/// header, which suits only requests without a body. The nonce is recorded in `guard`
+/// the raw body, whose SHA-256 must match `X-Body-Sha256`. It is required,
+/// so that forgetting it cannot skip the check: pass None only for a
+/// request without a body (GET, HEAD), which trusts the header. The nonce is recorded in `guard`
 /// once everything else holds; without a guard a fresh one is used, so
 /// replays go undetected. Returns None; raises SignatureError.
 #[pyfunction]
 #[pyo3(
-    signature = (headers, method, path, public_key, *, body = None, now = None, max_skew_seconds = None, guard = None),
-    text_signature = "(headers, method, path, public_key, *, body=None, now=None, max_skew_seconds=300, guard=None)"
+    signature = (headers, method, path, public_key, *, body, now = None, max_skew_seconds = None, guard = None),
+    text_signature = "(headers, method, path, public_key, *, body, now=None, max_skew_seconds=300, guard=None)"
 )]
 #[allow(clippy::too_many_arguments)]
 pub fn verify_request<'py>(

@@ -10,6 +10,7 @@ from typing import Any, Dict
 import pytest
 
 from openleash_core import (
+    generate_key,
     OpenLeashKeyError,
     ReplayGuard,
     SignatureError,
@@ -100,7 +101,7 @@ def test_nonce_and_time_default_to_random_and_now() -> None:
     assert first["X-Nonce"] != second["X-Nonce"]
     sent = datetime.fromisoformat(first["X-Timestamp"].replace("Z", "+00:00"))
     assert abs((sent - datetime.now(timezone.utc)).total_seconds()) < 5
-    verify_request(dict(first), "GET", "/", ZERO_SEED_PUBLIC)
+    verify_request(dict(first), "GET", "/", ZERO_SEED_PUBLIC, body=None)
 
 
 def test_missing_headers() -> None:
@@ -159,11 +160,19 @@ def test_rejected_requests_do_not_use_up_the_nonce() -> None:
     verify_request(headers, "POST", "/v1/authorize", ZERO_SEED_PUBLIC, body=BODY, now=NOW, guard=guard)
 
 
-def test_nonces_are_per_agent() -> None:
+def test_nonces_are_per_signing_key() -> None:
+    # X-Agent-Id is not signed, so the guard keys nonces by the signing key:
+    # another agent id on the same signed request is still a replay.
     guard = ReplayGuard()
-    for agent in ("agent-1", "agent-2"):
-        headers = dict(sign_request(zero_key(), agent, "POST", "/", body=b"", nonce="same", now=NOW))
-        verify_request(headers, "POST", "/", ZERO_SEED_PUBLIC, body=b"", now=NOW, guard=guard)
+    first = dict(sign_request(zero_key(), "agent-1", "POST", "/", body=b"", nonce="same", now=NOW))
+    verify_request(first, "POST", "/", ZERO_SEED_PUBLIC, body=b"", now=NOW, guard=guard)
+    renamed = dict(first, **{"X-Agent-Id": "agent-2"})
+    with pytest.raises(SignatureError) as caught:
+        verify_request(renamed, "POST", "/", ZERO_SEED_PUBLIC, body=b"", now=NOW, guard=guard)
+    assert caught.value.code == "NONCE_REPLAY"
+    other = generate_key(kid="other")
+    second = dict(sign_request(other, "agent-2", "POST", "/", body=b"", nonce="same", now=NOW))
+    verify_request(second, "POST", "/", other, body=b"", now=NOW, guard=guard)
     assert len(guard) == 2
 
 
@@ -207,14 +216,16 @@ def test_argument_types() -> None:
         sign_request(zero_key(), "agent-1", "POST", "/", body=5)  # type: ignore[arg-type]
     assert (caught.value.code, caught.value.path) == ("VALUE_UNSUPPORTED_TYPE", "body")
     with pytest.raises(ValueConversionError) as caught:
-        verify_request({"X-Nonce": b"n"}, "POST", "/", ZERO_SEED_PUBLIC)  # type: ignore[dict-item]
+        verify_request({"X-Nonce": b"n"}, "POST", "/", ZERO_SEED_PUBLIC, body=None)  # type: ignore[dict-item]
     assert caught.value.path == "headers.X-Nonce"
     with pytest.raises(ValueConversionError) as caught:
-        verify_request(signed(), "POST", "/", ZERO_SEED_PUBLIC, max_skew_seconds="300")  # type: ignore[arg-type]
+        verify_request(signed(), "POST", "/", ZERO_SEED_PUBLIC, body=None, max_skew_seconds="300")  # type: ignore[arg-type]
     assert caught.value.path == "max_skew_seconds"
     with pytest.raises(TypeError):
         sign_request(zero_key(), 5, "POST", "/")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        verify_request(signed(), "POST", "/", ZERO_SEED_PUBLIC, guard=object())  # type: ignore[arg-type]
+        verify_request(signed(), "POST", "/", ZERO_SEED_PUBLIC, body=None, guard=object())  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        verify_request(signed(), "POST", "/", ZERO_SEED_PUBLIC)  # type: ignore[call-arg]
     with pytest.raises(UnicodeEncodeError):
         sign_request(zero_key(), "agent-1", "POST", "/", body="\ud800")

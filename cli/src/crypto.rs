@@ -203,6 +203,12 @@ pub struct VerifyArgs {
 pub fn verify(args: &VerifyArgs) -> Result<u8, Failure> {
     let token = if args.token == "-" {
         let bytes = read_input(Path::new("-"), paseto::MAX_TOKEN_BYTES)?;
+        if bytes.len() > paseto::MAX_TOKEN_BYTES {
+            return Err(invalid(format!(
+                "TOKEN_TOO_LARGE: the token is longer than {} bytes",
+                paseto::MAX_TOKEN_BYTES
+            )));
+        }
         String::from_utf8(bytes)
             .map_err(|_| invalid("the token is not UTF-8".to_owned()))?
             .trim()
@@ -346,23 +352,8 @@ pub fn verify_request(args: &VerifyRequestArgs) -> Result<u8, Failure> {
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| invalid("the headers file is not UTF-8".to_owned()))?;
     let value = json::parse(text).map_err(|error| invalid(format!("--headers: {error}")))?;
-    let Value::Object(map) = value else {
-        return Err(invalid("--headers must hold a JSON object".to_owned()));
-    };
-    let header = |name: &str| -> Result<String, Failure> {
-        match map.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)) {
-            Some((_, Value::String(value))) => Ok(value.clone()),
-            Some((key, _)) => Err(invalid(format!("header {key} must be a string"))),
-            None => Ok(String::new()),
-        }
-    };
-    let headers = SignedHeaders {
-        agent_id: header("X-Agent-Id")?,
-        timestamp: header("X-Timestamp")?,
-        nonce: header("X-Nonce")?,
-        body_sha256: header("X-Body-Sha256")?,
-        signature: header("X-Signature")?,
-    };
+    let headers = openleash_core::host::signed_headers_from_value(&value)
+        .map_err(|error| invalid(error.to_string()))?;
     let body = match &args.body {
         Some(path) => Some(read_body(path)?),
         None => None,
@@ -381,6 +372,10 @@ pub fn verify_request(args: &VerifyRequestArgs) -> Result<u8, Failure> {
         &ReplayGuard::new(1),
     )
     .map_err(|error| invalid(error.to_string()))?;
-    println!("valid: request signed by agent {}", headers.agent_id);
+    // X-Agent-Id is not signed: the key given is what the signature proves.
+    println!(
+        "valid: request signed by key {}; X-Agent-Id is not covered by the signature",
+        key.kid()
+    );
     Ok(0)
 }

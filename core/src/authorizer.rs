@@ -141,8 +141,21 @@ impl Authorizer {
         now: Timestamp,
         ids: &mut dyn IdSource,
     ) -> Authorization {
+        self.authorize_with_keys(&self.keys, action, now, ids)
+    }
+
+    /// Like [`Authorizer::authorize`], signing with the active key of `keys`
+    /// instead of the authorizer's own: for callers that keep a key set
+    /// which rotates and revokes while the authorizer lives.
+    pub fn authorize_with_keys(
+        &self,
+        keys: &KeySet,
+        action: Value,
+        now: Timestamp,
+        ids: &mut dyn IdSource,
+    ) -> Authorization {
         match Action::from_value(action) {
-            Ok(action) => self.authorize_action(&action, now, ids),
+            Ok(action) => self.authorize_action_with_keys(keys, &action, now, ids),
             Err(error) => Authorization {
                 decision: failed_closed(
                     "",
@@ -161,6 +174,16 @@ impl Authorizer {
     /// Decides a validated action and issues its proof when due.
     pub fn authorize_action(
         &self,
+        action: &Action,
+        now: Timestamp,
+        ids: &mut dyn IdSource,
+    ) -> Authorization {
+        self.authorize_action_with_keys(&self.keys, action, now, ids)
+    }
+
+    fn authorize_action_with_keys(
+        &self,
+        keys: &KeySet,
         action: &Action,
         now: Timestamp,
         ids: &mut dyn IdSource,
@@ -193,7 +216,11 @@ impl Authorizer {
             trust_profile: action.trust_profile().map(str::to_owned),
             constraints_snapshot: None,
         };
-        let issued = match self.keys.active() {
+        let issued = match keys.active() {
+            Some(key) if keys.is_revoked_at(key, now) => Err(token::TokenError::new(
+                "TOKEN_REVOKED_KEY",
+                format!("key {:?} is revoked and no longer signs", key.kid()),
+            )),
             Some(key) => token::issue_proof(key, &params, now, ttl),
             None => Err(token::TokenError::new(
                 "TOKEN_NO_SIGNING_KEY",

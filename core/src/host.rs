@@ -158,7 +158,7 @@ pub fn public_key_info(public: &PublicKey) -> Value {
     Value::Object(map)
 }
 
-/// Reads `{owner_type, owner_id}`.
+/// Reads `{owner_type, owner_id}`: `user` or `org`, and a non-empty id.
 pub fn owner_from_value(value: &Value) -> Result<Owner, KeyError> {
     let invalid = || {
         KeyError::new(
@@ -168,9 +168,17 @@ pub fn owner_from_value(value: &Value) -> Result<Owner, KeyError> {
     };
     let map = value.as_object().ok_or_else(invalid)?;
     let field = |name: &str| map.get(name).and_then(Value::as_str).map(str::to_owned);
+    let owner_type = field("owner_type").ok_or_else(invalid)?;
+    let owner_id = field("owner_id").ok_or_else(invalid)?;
+    if !matches!(owner_type.as_str(), "user" | "org") || owner_id.is_empty() {
+        return Err(KeyError::new(
+            "KEY_INVALID_SETTINGS",
+            format!("owner_type must be user or org and owner_id non-empty, found {owner_type:?}"),
+        ));
+    }
     Ok(Owner {
-        owner_type: field("owner_type").ok_or_else(invalid)?,
-        owner_id: field("owner_id").ok_or_else(invalid)?,
+        owner_type,
+        owner_id,
     })
 }
 
@@ -405,10 +413,22 @@ pub fn leeway_ms(seconds: f64) -> Result<u32, TokenError> {
     if !(seconds.is_finite() && (0.0..=86_400.0).contains(&seconds)) {
         return Err(invalid_params(format!(
             "leeway must be between 0 and 86400 seconds, found {}",
-            format_number(seconds)
+            display_number(seconds)
         )));
     }
     Ok((seconds * 1000.0).round() as u32)
+}
+
+/// Formats any double as JavaScript does, `NaN` and `Infinity` included,
+/// for messages about numbers a caller gave.
+pub fn display_number(value: f64) -> String {
+    if value.is_nan() {
+        "NaN".to_owned()
+    } else if value.is_infinite() {
+        if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
+    } else {
+        format_number(value)
+    }
 }
 
 /// `{claims, kid, purpose, issued_at, expires_at}`; `purpose` is `proof`,
@@ -457,7 +477,7 @@ pub fn signed_headers_from_value(value: &Value) -> Result<SignedHeaders, Signatu
             format!("headers must be an object, found {}", value.type_name()),
         ));
     };
-    let mut found: [String; 5] = Default::default();
+    let mut found: [Option<String>; 5] = Default::default();
     for (name, value) in map.iter() {
         let Some(position) = HEADER_NAMES
             .iter()
@@ -465,6 +485,14 @@ pub fn signed_headers_from_value(value: &Value) -> Result<SignedHeaders, Signatu
         else {
             continue;
         };
+        if found.get(position).is_some_and(Option::is_some) {
+            // Two spellings of one header: an application and the engine
+            // could read different values.
+            return Err(SignatureError::new(
+                "INVALID_HEADERS",
+                format!("header {name} is given more than once, in different cases"),
+            ));
+        }
         let Value::String(text) = value else {
             return Err(SignatureError::new(
                 "MISSING_HEADERS",
@@ -475,10 +503,10 @@ pub fn signed_headers_from_value(value: &Value) -> Result<SignedHeaders, Signatu
             ));
         };
         if let Some(slot) = found.get_mut(position) {
-            text.clone_into(slot);
+            *slot = Some(text.clone());
         }
     }
-    let [agent_id, timestamp, nonce, body_sha256, signature] = found;
+    let [agent_id, timestamp, nonce, body_sha256, signature] = found.map(Option::unwrap_or_default);
     Ok(SignedHeaders {
         agent_id,
         timestamp,

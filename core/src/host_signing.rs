@@ -96,7 +96,7 @@ pub fn request_check(
             format!(
                 "the allowed clock skew must be between 0 and {} seconds, found {}",
                 format_number(MAX_SKEW_SECONDS),
-                format_number(max_skew_seconds)
+                host::display_number(max_skew_seconds)
             ),
         ));
     }

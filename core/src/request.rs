@@ -135,6 +135,26 @@ pub fn verify_request(
                 format!("{name} is longer than {MAX_FIELD_BYTES} bytes"),
             ));
         }
+        // The signed text separates its fields with line feeds, so a field
+        // holding one could be split differently into other fields that
+        // carry the same signature.
+        if value.contains(['\n', '\r']) {
+            return Err(SignatureError::new(
+                "INVALID_HEADERS",
+                format!("{name} contains a line break"),
+            ));
+        }
+    }
+    if headers.body_sha256.len() != 64
+        || !headers
+            .body_sha256
+            .bytes()
+            .all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return Err(SignatureError::new(
+            "BODY_HASH_MISMATCH",
+            "X-Body-Sha256 is not a SHA-256 digest in 64 lowercase hex digits",
+        ));
     }
     let Ok(sent_at) = Timestamp::parse_rfc3339(&headers.timestamp) else {
         return Err(SignatureError::new(
@@ -182,41 +202,78 @@ pub fn verify_request(
             "the request signature does not verify with the agent's key",
         ));
     }
-    // A replayed request stays acceptable until its timestamp leaves the
-    // skew window, so that is how long its nonce must be remembered.
-    let expires = sent_at
-        .unix_millis()
-        .saturating_add(i64::from(check.max_skew_ms))
-        .saturating_add(1);
-    guard.record(&headers.agent_id, &headers.nonce, check.now, expires)
+    // The nonce is remembered per signing key: `X-Agent-Id` is not signed,
+    // so keying by it would let anyone replay a request under another id.
+    guard.record_signed(
+        &key.to_paserk(),
+        &headers.nonce,
+        check.now,
+        sent_at,
+        check.max_skew_ms,
+    )
 }
 
-/// Remembers the nonces of recent requests per agent and refuses a nonce
-/// seen before until it expires.
+/// Remembers the nonces of recent requests and refuses a nonce seen before
+/// while its request could still be accepted.
 ///
-/// Bounded: it holds at most `capacity` unexpired nonces. When full it
+/// A request is acceptable while its timestamp is within the allowed skew
+/// of the receiver's clock, so a nonce is kept until its request's
+/// timestamp plus the widest skew the guard has served (a guard shared by
+/// routes with different skews keeps nonces for the most lenient one).
+/// Each nonce is stored as a 32-byte digest of the signer and the nonce,
+/// about a hundred bytes per entry whatever the lengths of the headers.
+///
+/// Bounded: it holds at most `capacity` unexpired nonces, and at most
+/// `per_signer` of them for one signing key. When a bound is reached it
 /// refuses new requests with `REPLAY_GUARD_FULL` rather than forgetting a
-/// nonce that could still be replayed. Safe to share between threads.
+/// nonce that could still be replayed; the per-signer bound keeps one busy
+/// or hostile agent from filling the guard for every other agent. Safe to
+/// share between threads.
 #[derive(Debug)]
 pub struct ReplayGuard {
     capacity: usize,
+    per_signer: usize,
     state: Mutex<GuardState>,
 }
 
+type Digest32 = [u8; 32];
+
 #[derive(Debug, Default)]
 struct GuardState {
-    /// `agent_id \n nonce` to expiry (Unix milliseconds).
-    seen: HashMap<String, i64>,
-    /// Expiry order, for eviction. May hold stale entries for keys whose
-    /// expiry changed; eviction checks against `seen`.
-    expiries: BinaryHeap<Reverse<(i64, String)>>,
+    /// Digest of (signer, nonce) to the request's timestamp (Unix
+    /// milliseconds) and the signer's digest.
+    seen: HashMap<Digest32, (i64, Digest32)>,
+    /// Timestamp order, for forgetting.
+    sent: BinaryHeap<Reverse<(i64, Digest32)>>,
+    /// Unexpired nonces per signer digest.
+    per_signer: HashMap<Digest32, usize>,
+    /// The widest skew served so far, in milliseconds.
+    max_skew_ms: i64,
+}
+
+fn digest(parts: &[&[u8]]) -> Digest32 {
+    use sha2::Digest as _;
+    let mut hash = sha2::Sha256::new();
+    for part in parts {
+        hash.update((part.len() as u64).to_le_bytes());
+        hash.update(part);
+    }
+    hash.finalize().into()
 }
 
 impl ReplayGuard {
-    /// A guard that remembers up to `capacity` nonces.
+    /// A guard that remembers up to `capacity` nonces, all of which one
+    /// signer may use.
     pub fn new(capacity: usize) -> ReplayGuard {
+        ReplayGuard::with_signer_limit(capacity, capacity)
+    }
+
+    /// A guard that remembers up to `capacity` nonces, at most
+    /// `per_signer` of them for one signing key.
+    pub fn with_signer_limit(capacity: usize, per_signer: usize) -> ReplayGuard {
         ReplayGuard {
             capacity,
+            per_signer,
             state: Mutex::new(GuardState::default()),
         }
     }
@@ -232,32 +289,50 @@ impl ReplayGuard {
         self.len() == 0
     }
 
-    /// Records `nonce` for `agent_id` until `expires` (Unix milliseconds),
-    /// or refuses it with `NONCE_REPLAY` if it is already recorded and
-    /// unexpired at `now`.
-    pub fn record(
+    /// Records `nonce` of a request sent at `sent_at` by the signer
+    /// `identity` (the verifying key), accepted with `max_skew_ms` of skew,
+    /// or refuses it with `NONCE_REPLAY` if the signer used it before and
+    /// the earlier request could still be accepted at `now`.
+    pub fn record_signed(
         &self,
-        agent_id: &str,
+        identity: &str,
         nonce: &str,
         now: Timestamp,
-        expires: i64,
+        sent_at: Timestamp,
+        max_skew_ms: u32,
     ) -> Result<(), SignatureError> {
         let now = now.unix_millis();
+        let signer = digest(&[identity.as_bytes()]);
+        let key = digest(&[identity.as_bytes(), nonce.as_bytes()]);
         let mut state = self.lock();
-        let GuardState { seen, expiries } = &mut *state;
-        // Forget what has expired.
-        while let Some(Reverse((expiry, _))) = expiries.peek() {
-            if *expiry > now {
+        let GuardState {
+            seen,
+            sent,
+            per_signer,
+            max_skew_ms: widest,
+        } = &mut *state;
+        *widest = (*widest).max(i64::from(max_skew_ms));
+        // Forget nonces whose requests can no longer be accepted.
+        while let Some(Reverse((sent_at, _))) = sent.peek() {
+            if sent_at.saturating_add(*widest) >= now {
                 break;
             }
-            if let Some(Reverse((expiry, key))) = expiries.pop()
-                && seen.get(&key) == Some(&expiry)
+            let Some(Reverse((sent_at, old))) = sent.pop() else {
+                break;
+            };
+            if let Some(&(recorded, owner)) = seen.get(&old)
+                && recorded == sent_at
             {
-                seen.remove(&key);
+                seen.remove(&old);
+                if let Some(count) = per_signer.get_mut(&owner) {
+                    *count = count.saturating_sub(1);
+                    if *count == 0 {
+                        per_signer.remove(&owner);
+                    }
+                }
             }
         }
-        let key = format!("{agent_id}\n{nonce}");
-        if seen.get(&key).is_some_and(|&expiry| expiry > now) {
+        if seen.contains_key(&key) {
             return Err(SignatureError::new(
                 "NONCE_REPLAY",
                 "the nonce has already been used",
@@ -272,8 +347,20 @@ impl ReplayGuard {
                 ),
             ));
         }
-        seen.insert(key.clone(), expires);
-        expiries.push(Reverse((expires, key)));
+        let used = per_signer.get(&signer).copied().unwrap_or(0);
+        if used >= self.per_signer {
+            return Err(SignatureError::new(
+                "REPLAY_GUARD_FULL",
+                format!(
+                    "the replay guard already holds {} unexpired nonces of this signer",
+                    self.per_signer
+                ),
+            ));
+        }
+        let sent_at = sent_at.unix_millis();
+        seen.insert(key, (sent_at, signer));
+        sent.push(Reverse((sent_at, key)));
+        per_signer.insert(signer, used + 1);
         Ok(())
     }
 
@@ -295,8 +382,8 @@ impl Default for ReplayGuard {
 
 /// A request whose signature was refused. The codes are OpenLeash's:
 /// `MISSING_HEADERS`, `TIMESTAMP_SKEW`, `NONCE_REPLAY`,
-/// `BODY_HASH_MISMATCH`, `INVALID_SIGNATURE`, plus `HEADER_TOO_LARGE` and
-/// `REPLAY_GUARD_FULL`.
+/// `BODY_HASH_MISMATCH`, `INVALID_SIGNATURE`, plus `HEADER_TOO_LARGE`,
+/// `INVALID_HEADERS` and `REPLAY_GUARD_FULL`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignatureError {
     code: &'static str,
@@ -428,27 +515,73 @@ mod tests {
     }
 
     #[test]
-    fn nonces_expire_with_the_skew_window_and_are_per_agent() {
+    fn nonces_expire_with_the_skew_window_and_are_per_signer() {
         let guard = ReplayGuard::new(10);
-        guard.record("a", "n", at(0), 100).unwrap();
-        assert_eq!(
-            guard.record("a", "n", at(99), 200).unwrap_err().code(),
-            "NONCE_REPLAY"
-        );
-        guard.record("b", "n", at(99), 200).unwrap();
-        guard.record("a", "n", at(100), 300).unwrap();
+        guard.record_signed("a", "n", at(0), at(0), 100).unwrap();
+        let replay = guard.record_signed("a", "n", at(100), at(0), 100);
+        assert_eq!(replay.unwrap_err().code(), "NONCE_REPLAY");
+        guard.record_signed("b", "n", at(99), at(99), 100).unwrap();
+        guard
+            .record_signed("a", "n", at(101), at(101), 100)
+            .unwrap();
         assert_eq!(guard.len(), 2);
     }
 
     #[test]
     fn a_full_guard_refuses_instead_of_forgetting() {
         let guard = ReplayGuard::new(2);
-        guard.record("a", "1", at(0), 100).unwrap();
-        guard.record("a", "2", at(0), 100).unwrap();
-        assert_eq!(
-            guard.record("a", "3", at(50), 150).unwrap_err().code(),
-            "REPLAY_GUARD_FULL"
-        );
-        guard.record("a", "3", at(100), 200).unwrap();
+        guard.record_signed("a", "1", at(0), at(0), 100).unwrap();
+        guard.record_signed("a", "2", at(0), at(0), 100).unwrap();
+        let full = guard.record_signed("a", "3", at(50), at(50), 100);
+        assert_eq!(full.unwrap_err().code(), "REPLAY_GUARD_FULL");
+        guard
+            .record_signed("a", "3", at(101), at(101), 100)
+            .unwrap();
+    }
+
+    #[test]
+    fn one_signer_cannot_fill_the_guard_for_others() {
+        let guard = ReplayGuard::with_signer_limit(10, 2);
+        guard.record_signed("a", "1", at(0), at(0), 100).unwrap();
+        guard.record_signed("a", "2", at(0), at(0), 100).unwrap();
+        let third = guard.record_signed("a", "3", at(0), at(0), 100);
+        assert_eq!(third.unwrap_err().code(), "REPLAY_GUARD_FULL");
+        guard.record_signed("b", "1", at(0), at(0), 100).unwrap();
+        // Once a's nonces expire, a has room again.
+        guard
+            .record_signed("a", "3", at(101), at(101), 100)
+            .unwrap();
+    }
+
+    #[test]
+    fn nonces_are_kept_for_the_widest_skew_served() {
+        let guard = ReplayGuard::new(10);
+        guard.record_signed("a", "n", at(0), at(0), 1_000).unwrap();
+        let lenient = guard.record_signed("a", "n", at(2_000), at(0), 300_000);
+        assert_eq!(lenient.unwrap_err().code(), "NONCE_REPLAY");
+    }
+
+    #[test]
+    fn line_breaks_and_malformed_hashes_are_refused() {
+        let (key, headers) = signed("a\nb", b"{}");
+        let guard = ReplayGuard::new(10);
+        let check = RequestCheck::at(at(T0));
+        let verify = |headers: &SignedHeaders| {
+            verify_request(
+                headers,
+                "POST",
+                "/v1/authorize",
+                None,
+                &key.public_key(),
+                &check,
+                &guard,
+            )
+            .unwrap_err()
+            .code()
+        };
+        assert_eq!(verify(&headers), "INVALID_HEADERS");
+        let (_, mut upper) = signed("n", b"{}");
+        upper.body_sha256 = upper.body_sha256.to_uppercase();
+        assert_eq!(verify(&upper), "BODY_HASH_MISMATCH");
     }
 }

@@ -153,6 +153,7 @@ async function checkRequestSignature(openleash, whole) {
     method,
     path,
     publicKey: whole.public_key_b64,
+    body: null,
     now: timestamp,
     guard: new openleash.ReplayGuard(1),
   });

@@ -270,7 +270,7 @@ def verify_request(
     path: str,
     public_key: _Key,
     *,
-    body: Optional[_Body] = None,
+    body: Optional[_Body],
     now: _Now = None,
     max_skew_seconds: float = 300,
     guard: Optional[ReplayGuard] = None,

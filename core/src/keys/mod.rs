@@ -60,6 +60,15 @@ impl PublicKey {
                 "the public key is not a point on the Ed25519 curve",
             )
         })?;
+        // RFC 8032 section 5.1.3: a y coordinate at or above the field prime,
+        // or a sign bit set for x = 0, is a second spelling of another point
+        // and must be refused, so that one key has one encoding (and one id).
+        if key.to_edwards().compress().to_bytes() != *bytes {
+            return Err(KeyError::new(
+                "KEY_INVALID_POINT",
+                "the public key is not the canonical encoding of a curve point",
+            ));
+        }
         if key.is_weak() {
             return Err(KeyError::new(
                 "KEY_WEAK",

@@ -168,13 +168,23 @@ impl KeySet {
     }
 
     /// Revokes the key `kid` from `at` on. A revoked active key stays
-    /// selected but refuses to sign from `at` on.
+    /// selected but refuses to sign from `at` on. Revoking again never moves
+    /// the instant later: the earliest revocation stands.
     pub fn revoke(&mut self, kid: &str, at: Timestamp) -> Result<(), KeyError> {
         let position = self.position(kid)?;
         if let Some(key) = self.keys.get_mut(position) {
-            key.revoked_at = Some(at);
+            key.revoked_at = Some(key.revoked_at.map_or(at, |earlier| earlier.min(at)));
         }
         Ok(())
+    }
+
+    /// Returns whether any key of the set with the same public key as `key`
+    /// is revoked at `at`: revocation applies to the key material, whatever
+    /// id it was also loaded under.
+    pub fn is_revoked_at(&self, key: &Key, at: Timestamp) -> bool {
+        self.keys
+            .iter()
+            .any(|other| other.public == key.public && other.is_revoked_at(at))
     }
 
     /// The key that signs, if one was chosen.

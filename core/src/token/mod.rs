@@ -15,7 +15,7 @@ mod claims;
 use std::fmt;
 
 use crate::json::{self, JsonLimits, Map, Value};
-use crate::keys::{Key, KeySet};
+use crate::keys::{Key, KeySet, SIGNATURE_BYTES};
 use crate::paseto::{self, PasetoError};
 use crate::time::Timestamp;
 
@@ -147,6 +147,27 @@ fn issue(
     write(&mut builder);
     let claims = builder.finish();
     let message = json::to_json(&Value::Object(claims.clone()));
+    // Refuse what a verifier would refuse, so no issued token is unusable.
+    let token_bytes = paseto::HEADER.len() + (message.len() + SIGNATURE_BYTES).div_ceil(3) * 4;
+    if token_bytes > paseto::MAX_TOKEN_BYTES {
+        return Err(TokenError::new(
+            "TOKEN_TOO_LARGE",
+            format!(
+                "the token would be about {token_bytes} bytes, more than the {} a verifier accepts",
+                paseto::MAX_TOKEN_BYTES
+            ),
+        ));
+    }
+    let limits = JsonLimits {
+        max_bytes: usize::MAX,
+        max_depth: MAX_CLAIMS_DEPTH,
+    };
+    if let Err(error) = json::parse_with_limits(&message, &limits) {
+        return Err(TokenError::new(
+            "TOKEN_INVALID_CLAIMS",
+            format!("the claims could not be verified once issued: {error}"),
+        ));
+    }
     let token = paseto::sign(secret, message.as_bytes(), b"", b"");
     Ok(Issued {
         token,
@@ -290,7 +311,7 @@ pub fn verify(
     let key = select_key(keys, claimed_kid)?;
     paseto::verify_parsed(&parsed, key.public_key(), &options.implicit_assertion)
         .map_err(TokenError::from_paseto)?;
-    if key.is_revoked_at(options.now) {
+    if key.is_revoked_at(options.now) || keys.is_revoked_at(key, options.now) {
         return Err(TokenError::new(
             "TOKEN_REVOKED_KEY",
             format!(

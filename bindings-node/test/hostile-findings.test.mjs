@@ -1,0 +1,108 @@
+// The key, token and request-signature API of the Node package under
+// hostile input: replays, revocation, guard capacity, encodings.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { loadImplementation } from './helpers/node-adapter.mjs';
+
+const openleash = await loadImplementation();
+const {
+  Authorizer, KeySet, Policy, ReplayGuard, generateKey, issueProofToken, publicKeyInfo,
+  signRequest, verifyRequest, verifyToken,
+} = openleash;
+
+const NOW = '2025-03-01T12:00:00.000Z';
+const PROOF = {
+  decision_id: 'd-1',
+  owner_type: 'user',
+  owner_id: 'u-1',
+  agent_id: 'agent-1',
+  action_type: 'purchase',
+  action_hash: 'ab'.repeat(32),
+  matched_rule_id: null,
+};
+const agent = generateKey({ kid: 'agent-1', now: NOW });
+
+function signed(nonce = 'n-1') {
+  return signRequest(agent, { agentId: 'agent-1', method: 'POST', path: '/v1/x', body: '{}', nonce, now: NOW });
+}
+
+function verify(headers, options = {}) {
+  verifyRequest({ headers, method: 'POST', path: '/v1/x', publicKey: agent, body: '{}', now: NOW, ...options });
+}
+
+describe('hostile input: request signatures', () => {
+  test('replay with a second spelling of X-Agent-Id is refused', () => {
+    const guard = new ReplayGuard();
+    const headers = signed();
+    verify(headers, { guard });
+    // The receiver reads headers['X-Agent-Id'], the right key of agent-1.
+    // The engine reads the last spelling and files the nonce under "anyone".
+    assert.throws(() => verify({ ...headers, 'x-agent-id': 'anyone' }, { guard }), { name: 'SignatureError' });
+  });
+
+  test('a negative or fractional guard capacity is refused', () => {
+    // -1 becomes 4294967295 (no bound in practice), 2**40 and NaN become 0.
+    for (const capacity of [-1, 1.5, 2 ** 40, Number.NaN]) {
+      assert.throws(() => new ReplayGuard(capacity), `capacity ${capacity}`);
+    }
+  });
+
+  test('an invalid maxSkewSeconds has the same code as in Python', () => {
+    assert.throws(
+      () => verify(signed(), { maxSkewSeconds: Number.NaN }),
+      { code: 'INVALID_MAX_SKEW' },
+    );
+  });
+});
+
+describe('hostile input: keys and tokens', () => {
+  test('an Authorizer stops issuing once its KeySet revokes the key', () => {
+    const issuer = generateKey({ kid: 'issuer', now: NOW });
+    const keys = new KeySet([issuer]);
+    keys.setActive('issuer');
+    const policy = Policy.fromYaml(
+      'version: 1\ndefault: deny\nrules:\n  - id: r\n    effect: allow\n    action: purchase\n    proof:\n      required: true\n',
+    );
+    const authorizer = new Authorizer(policy, keys);
+    keys.revoke('issuer', { at: '2025-01-01T00:00:00Z' });
+    const action = {
+      action_id: '7c0e9f9e-4b1b-4d59-9a8e-0d2f4f6f1a11',
+      action_type: 'purchase',
+      requested_at: NOW,
+      principal: { agent_id: 'agent-1' },
+      subject: { principal_id: '9c5b94b1-35ad-49bb-b118-8e8fc24abf80' },
+      payload: {},
+    };
+    // The Python Authorizer follows the live KeySet and returns DENY with
+    // TOKEN_REVOKED_KEY. This one copied the set and signs with the
+    // revoked key.
+    const result = authorizer.authorize(action, { now: NOW });
+    assert.equal(result.proof_token, undefined);
+    assert.equal(result.result, 'DENY');
+  });
+
+  test('a PASERK of another version has the same code as in Python', () => {
+    assert.throws(() => publicKeyInfo('k3.public.AAAA'), { code: 'KEY_INVALID_PASERK' });
+  });
+
+  test('a k4.secret PASERK is read as a key, as in Python', () => {
+    const issuer = generateKey({ kid: 'issuer', now: NOW });
+    const token = issueProofToken(issuer, PROOF, { ttlSeconds: 60, now: NOW }).token;
+    const paserk = openleash.secretKeyPaserk(issuer);
+    assert.equal(verifyToken(token, paserk, { now: NOW }).purpose, 'proof');
+  });
+
+  test('an issued token verifies with the same key', () => {
+    const issuer = generateKey({ kid: 'issuer', now: NOW });
+    let issued;
+    try {
+      issued = issueProofToken(issuer, { ...PROOF, decision_id: 'x'.repeat(100_000) }, { ttlSeconds: 60, now: NOW });
+    } catch {
+      return;
+    }
+    // Issued without complaint, then rejected as TOKEN_TOO_LARGE.
+    verifyToken(issued.token, issuer, { now: NOW });
+  });
+});
