@@ -161,10 +161,11 @@ export declare class PolicyStack {
 export declare class ReplayGuard {
   /**
    * Creates a guard that remembers up to `capacity` unexpired nonces
-   * (default 100,000); when full it refuses requests with
-   * `REPLAY_GUARD_FULL`.
+   * (default 100,000), at most `options.perSigner` of them (default: all)
+   * for one signing key, so that one agent cannot fill it for the others.
+   * When a bound is reached it refuses requests with `REPLAY_GUARD_FULL`.
    */
-  constructor(capacity?: number | undefined | null)
+  constructor(capacity?: number, options?: { perSigner?: number })
   /** Number of nonces remembered. */
   get size(): number
 }

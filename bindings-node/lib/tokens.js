@@ -138,14 +138,23 @@ function tokenApi(native, clockOf, maxDepth, maxBytes) {
   Object.setPrototypeOf(createAuthorizer, NativeAuthorizer);
 
   const NativeGuard = native.ReplayGuard;
-  /** A replay guard for up to `capacity` unexpired nonces (an integer, default 100,000). */
-  function createReplayGuard(capacity) {
-    if (capacity !== undefined && !(Number.isInteger(capacity) && capacity >= 0 && capacity <= 0xffffffff)) {
-      const error = new RangeError('capacity must be an integer from 0 to 4294967295');
+  /** A count option: undefined, or an integer the addon can take. */
+  function countOf(value, name) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+      const error = new RangeError(`${name} must be an integer from 0 to 4294967295`);
       error.code = 'ERR_OUT_OF_RANGE';
       throw error;
     }
-    return new NativeGuard(capacity);
+    return value;
+  }
+
+  /**
+   * A replay guard for up to `capacity` unexpired nonces (default 100,000),
+   * at most `options.perSigner` of them for one signing key.
+   */
+  function createReplayGuard(capacity, options) {
+    const { perSigner } = optionsOf(options, 'options');
+    return new NativeGuard(countOf(capacity, 'capacity'), countOf(perSigner, 'options.perSigner'));
   }
   createReplayGuard.prototype = NativeGuard.prototype;
   Object.setPrototypeOf(createReplayGuard, NativeGuard);

@@ -487,14 +487,18 @@ pub struct ReplayGuard {
 #[napi]
 impl ReplayGuard {
     /// Creates a guard that remembers up to `capacity` unexpired nonces
-    /// (default 100,000); when full it refuses requests with
-    /// `REPLAY_GUARD_FULL`.
-    #[napi(constructor)]
-    pub fn new(capacity: Option<u32>) -> ReplayGuard {
+    /// (default 100,000), at most `options.perSigner` of them (default: all)
+    /// for one signing key, so that one agent cannot fill it for the others.
+    /// When a bound is reached it refuses requests with `REPLAY_GUARD_FULL`.
+    #[napi(
+        constructor,
+        ts_args_type = "capacity?: number, options?: { perSigner?: number }"
+    )]
+    pub fn new(capacity: Option<u32>, per_signer: Option<u32>) -> ReplayGuard {
+        let capacity = capacity.map_or(request::DEFAULT_REPLAY_CAPACITY, |value| value as usize);
+        let per_signer = per_signer.map_or(capacity, |value| value as usize);
         ReplayGuard {
-            inner: CoreGuard::new(
-                capacity.map_or(request::DEFAULT_REPLAY_CAPACITY, |value| value as usize),
-            ),
+            inner: CoreGuard::with_signer_limit(capacity, per_signer),
         }
     }
 

@@ -58,8 +58,9 @@ pub fn sign_request<'py>(
     })
 }
 
-/// Remembers the nonces of recent requests per agent, so that each signed
-/// request is accepted once. Holds at most `capacity` unexpired nonces and
+/// Remembers the nonces of recent requests per signing key, so that each
+/// signed request is accepted once. Holds at most `capacity` unexpired
+/// nonces, and at most `per_signer` (default: `capacity`) for one key, and
 /// then rejects new requests with `REPLAY_GUARD_FULL` rather than forget
 /// one. Safe to share between threads.
 #[pyclass(name = "ReplayGuard", module = "openleash_core", frozen)]
@@ -71,10 +72,13 @@ pub struct PyReplayGuard {
 #[pymethods]
 impl PyReplayGuard {
     #[new]
-    #[pyo3(signature = (capacity = DEFAULT_REPLAY_CAPACITY), text_signature = "(capacity=100000)")]
-    fn new(capacity: usize) -> PyReplayGuard {
+    #[pyo3(
+        signature = (capacity = DEFAULT_REPLAY_CAPACITY, *, per_signer = None),
+        text_signature = "(capacity=100000, *, per_signer=None)"
+    )]
+    fn new(capacity: usize, per_signer: Option<usize>) -> PyReplayGuard {
         PyReplayGuard {
-            guard: ReplayGuard::new(capacity),
+            guard: ReplayGuard::with_signer_limit(capacity, per_signer.unwrap_or(capacity)),
             capacity,
         }
     }

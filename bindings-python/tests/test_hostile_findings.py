@@ -56,15 +56,18 @@ def test_replay_with_second_agent_id_spelling_is_refused(agent: Dict[str, Any]) 
     replay["x-agent-id"] = "anyone"
     with pytest.raises(SignatureError) as caught:
         verify_request(replay, "POST", "/v1/x", agent, body=b"{}", now=NOW, guard=guard)
-    assert caught.value.code in ("NONCE_REPLAY", "MISSING_HEADERS")
+    assert caught.value.code in ("NONCE_REPLAY", "MISSING_HEADERS", "INVALID_HEADERS")
 
 
 def test_verify_request_without_body_checks_the_body_hash(agent: Dict[str, Any]) -> None:
-    # The default body=None skips the body check: a receiver that omits
-    # `body=` accepts any body under a valid signature.
+    # A receiver that forgets `body=` must not skip the body check: the
+    # argument is required, and None states a request without a body.
     headers = signed(agent)  # signed for the body b"{}"
-    with pytest.raises(SignatureError):
-        verify_request(headers, "POST", "/v1/x", agent, now=NOW)
+    with pytest.raises(TypeError):
+        verify_request(headers, "POST", "/v1/x", agent, now=NOW)  # type: ignore[call-arg]
+    with pytest.raises(SignatureError) as caught:
+        verify_request(headers, "POST", "/v1/x", agent, body=b"[]", now=NOW)
+    assert caught.value.code == "BODY_HASH_MISMATCH"
 
 
 def test_error_message_names_nan() -> None:
@@ -79,7 +82,7 @@ def test_error_message_names_nan() -> None:
 def test_error_message_names_infinity(agent: Dict[str, Any]) -> None:
     with pytest.raises(SignatureError) as caught:
         verify_request(
-            signed(agent), "POST", "/v1/x", agent, now=NOW, max_skew_seconds=float("inf")
+            signed(agent), "POST", "/v1/x", agent, body=b"{}", now=NOW, max_skew_seconds=float("inf")
         )
     # The message reads "found 1.7976931348623157e+308".
     assert "Infinity" in str(caught.value) or "inf" in str(caught.value)
@@ -118,15 +121,21 @@ def test_non_canonical_public_key_is_rejected() -> None:
 
 
 def test_one_agent_cannot_lock_out_the_others(agent: Dict[str, Any]) -> None:
-    # A guard sized for the whole receiver; one agent with a valid key
-    # fills it, and every other agent is refused until its nonces expire
-    # (up to twice the skew window).
-    guard = ReplayGuard(50)
-    for index in range(50):
+    # A guard sized for the whole receiver, with a share per signing key:
+    # one agent with a valid key floods it and reaches its share, and the
+    # other agents still have room.
+    guard = ReplayGuard(50, per_signer=25)
+    for index in range(25):
         verify_request(
             signed(agent, nonce=f"flood-{index}"), "POST", "/v1/x", agent,
             body=b"{}", now=NOW, guard=guard,
         )
+    with pytest.raises(SignatureError) as caught:
+        verify_request(
+            signed(agent, nonce="flood-25"), "POST", "/v1/x", agent,
+            body=b"{}", now=NOW, guard=guard,
+        )
+    assert caught.value.code == "REPLAY_GUARD_FULL"
     other = dict(generate_key("agent-2", now=NOW))
     headers = sign_request(other, "agent-2", "POST", "/v1/x", body=b"{}", nonce="n", now=NOW)
     verify_request(headers, "POST", "/v1/x", other, body=b"{}", now=NOW, guard=guard)

@@ -85,7 +85,7 @@ def test_wrong_purposes_are_refused(key: Dict[str, Any]) -> None:
         lambda key: issue_proof_token(key, dict(PROOF, constraints_snapshot=cyclic_dict()), 60, now=NOW),
         lambda key: verify_token("v4.public.x", cyclic_dict(), now=NOW),
         lambda key: verify_token("v4.public.x", key, now=NOW, expect=cyclic_dict()),
-        lambda key: verify_request(cyclic_list(), "POST", "/", key, now=NOW),
+        lambda key: verify_request(cyclic_list(), "POST", "/", key, body=None, now=NOW),
         lambda key: KeySet([cyclic_dict()]),
     ],
 )

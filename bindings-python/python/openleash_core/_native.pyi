@@ -255,9 +255,12 @@ def sign_request(
 @final
 class ReplayGuard:
     """Remembers the nonces of recent requests so that each signed request
-    is accepted once. Safe to share between threads."""
+    is accepted once, per signing key. At most `capacity` unexpired nonces,
+    and at most `per_signer` (default: capacity) for one signing key, so
+    that one agent cannot fill the guard for the others. Safe to share
+    between threads."""
 
-    def __new__(cls, capacity: int = 100000) -> ReplayGuard: ...
+    def __new__(cls, capacity: int = 100000, *, per_signer: Optional[int] = None) -> ReplayGuard: ...
     @property
     def capacity(self) -> int:
         """The most unexpired nonces the guard holds."""
