@@ -31,7 +31,7 @@ cargo run -q -p openleash-cli --locked -- test tests/conformance/openleash/*.jso
 step "cross-check tokens with the npm paseto package (OpenLeash's token library)"
 cargo build -q -p openleash-cli --locked
 (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
-OPENLEASH_BIN="$PWD/target/debug/openleash" node --test tests/interop/paseto.test.mjs
+OPENLEASH_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/openleash" node --test tests/interop/paseto.test.mjs
 
 step "Python package: build the wheel, install it in a fresh venv, run its suite"
 ./scripts/test-python.sh
