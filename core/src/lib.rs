@@ -21,6 +21,7 @@ pub mod authorizer;
 pub mod encoding;
 pub mod eval;
 pub mod host;
+pub mod host_signing;
 pub mod json;
 pub mod keys;
 pub mod paseto;

@@ -1,0 +1,196 @@
+//! Conversions for signing and verifying that the bindings share beyond
+//! [`crate::host`]: keys given as `k4.secret.` PASERKs, the private half of
+//! a key, the signing key of a key set, and the clock skew a receiver of
+//! signed requests allows.
+
+use zeroize::Zeroizing;
+
+use crate::host;
+use crate::json::{Value, format_number};
+use crate::keys::{Key, KeyError, KeySet, PublicKey, SecretKey};
+use crate::request::{RequestCheck, SignatureError};
+use crate::time::Timestamp;
+use crate::token::TokenError;
+
+const SECRET_PASERK_HEADER: &str = "k4.secret.";
+
+/// Largest clock skew a receiver may allow, in seconds (one day).
+pub const MAX_SKEW_SECONDS: f64 = 86_400.0;
+
+/// Reads a key as [`host::key_from_value`] does (a key file object, a
+/// base64 DER public key or a `k4.public.` PASERK), and also a `k4.secret.`
+/// PASERK. A key read from a `k4.secret.` PASERK signs and is named by the
+/// `k4.pid` of its public key. [`host::key_from_value`] gives the same key
+/// read from its `k4.public.` PASERK the same id, so a verifier holding only
+/// the public PASERK finds it by the token's `kid`.
+///
+/// A PASERK of another version (`k3.public.…`) is refused with
+/// `KEY_INVALID_PASERK` rather than read as base64, which it is not.
+pub fn key_from_value(value: &Value) -> Result<Key, KeyError> {
+    if let Value::String(text) = value {
+        if text.starts_with(SECRET_PASERK_HEADER) {
+            let secret = SecretKey::from_paserk(text)?;
+            let kid = secret.public_key().paserk_id();
+            return Key::signing(kid, secret);
+        }
+        if is_other_paserk_version(text) {
+            // INVARIANT: the text does not start with `k4.public.`, so
+            // reading it as one reports KEY_INVALID_PASERK.
+            PublicKey::from_paserk(text)?;
+        }
+    }
+    host::key_from_value(value)
+}
+
+/// Returns true for text shaped like a PASERK of a version other than 4:
+/// `k`, a version number and a dot. Base64 DER keys never start that way
+/// (an Ed25519 SubjectPublicKeyInfo starts with `MCow`).
+fn is_other_paserk_version(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('k') else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && rest.as_bytes().get(digits) == Some(&b'.') && !text.starts_with("k4.")
+}
+
+/// Returns the private half of `key`, or `KEY_NOT_SIGNING` for a key that
+/// only verifies (a key file without `private_key_b64`, a public key).
+pub fn secret_key(key: &Key) -> Result<&SecretKey, KeyError> {
+    key.secret_key().ok_or_else(|| {
+        KeyError::new(
+            "KEY_NOT_SIGNING",
+            format!("key {:?} has no private key and cannot sign", key.kid()),
+        )
+    })
+}
+
+/// Returns the `k4.secret.` PASERK of a key with a private half, or
+/// `KEY_NOT_SIGNING` for a key without one.
+pub fn secret_paserk(key: &Key) -> Result<Zeroizing<String>, KeyError> {
+    Ok(secret_key(key)?.to_paserk())
+}
+
+/// Returns the key that signs for `keys`: its active key, or
+/// `TOKEN_NO_SIGNING_KEY` when none was chosen (the code issuing gives for
+/// a key without a private half).
+pub fn signing_key(keys: &KeySet) -> Result<&Key, TokenError> {
+    keys.active().ok_or_else(|| {
+        TokenError::new(
+            "TOKEN_NO_SIGNING_KEY",
+            "the key set has no active signing key; choose one with set_active or rotate",
+        )
+    })
+}
+
+/// Builds the checks a receiver of signed requests makes at `now`, allowing
+/// a clock skew of `max_skew_seconds` in both directions. The skew must be
+/// between 0 and [`MAX_SKEW_SECONDS`], else `INVALID_MAX_SKEW`, and is
+/// rounded to whole milliseconds.
+pub fn request_check(
+    now: Timestamp,
+    max_skew_seconds: f64,
+) -> Result<RequestCheck, SignatureError> {
+    if !(max_skew_seconds.is_finite() && (0.0..=MAX_SKEW_SECONDS).contains(&max_skew_seconds)) {
+        return Err(SignatureError::new(
+            "INVALID_MAX_SKEW",
+            format!(
+                "the allowed clock skew must be between 0 and {} seconds, found {}",
+                format_number(MAX_SKEW_SECONDS),
+                format_number(max_skew_seconds)
+            ),
+        ));
+    }
+    // INVARIANT: 0 <= max_skew_seconds * 1000 <= 86_400_000 < u32::MAX.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let max_skew_ms = (max_skew_seconds * 1000.0).round() as u32;
+    Ok(RequestCheck { now, max_skew_ms })
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::*;
+
+    fn string(text: &str) -> Value {
+        Value::String(text.to_owned())
+    }
+
+    #[test]
+    fn secret_paserk_key_is_named_by_public_id() {
+        let secret = SecretKey::from_seed(&[3; 32]);
+        let key = key_from_value(&string(secret.to_paserk().as_str())).unwrap();
+        let public = host::key_from_value(&string(&secret.public_key().to_paserk())).unwrap();
+        assert_eq!(key.kid(), public.kid());
+        assert!(key.secret_key().is_some());
+        assert_eq!(
+            secret_paserk(&key).unwrap().as_str(),
+            secret.to_paserk().as_str()
+        );
+    }
+
+    #[test]
+    fn verify_only_keys_have_no_secret_paserk() {
+        let secret = SecretKey::from_seed(&[3; 32]);
+        let public = host::key_from_value(&string(&secret.public_key().to_paserk())).unwrap();
+        assert_eq!(
+            secret_paserk(&public).unwrap_err().code(),
+            "KEY_NOT_SIGNING"
+        );
+        assert_eq!(
+            key_from_value(&string("k4.secret.AAAA"))
+                .unwrap_err()
+                .code(),
+            "KEY_WRONG_LENGTH"
+        );
+    }
+
+    #[test]
+    fn paserks_of_other_versions_are_invalid_paserks() {
+        for text in ["k3.public.AAAA", "k2.secret.AAAA", "k10.public.AAAA"] {
+            assert_eq!(
+                key_from_value(&string(text)).unwrap_err().code(),
+                "KEY_INVALID_PASERK",
+                "{text}"
+            );
+        }
+        let spki = "MCowBQYDK2VwAyEAO2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik=";
+        assert!(key_from_value(&string(spki)).is_ok());
+        assert_eq!(
+            key_from_value(&string("kx.public.AAAA"))
+                .unwrap_err()
+                .code(),
+            "KEY_INVALID_BASE64"
+        );
+    }
+
+    #[test]
+    fn key_set_without_active_key_cannot_sign() {
+        let set = KeySet::new();
+        assert_eq!(
+            signing_key(&set).unwrap_err().code(),
+            "TOKEN_NO_SIGNING_KEY"
+        );
+    }
+
+    #[test]
+    fn request_check_bounds_the_skew() {
+        let now = Timestamp::UNIX_EPOCH;
+        assert_eq!(request_check(now, 1.5).unwrap().max_skew_ms, 1500);
+        assert_eq!(request_check(now, 0.0).unwrap().max_skew_ms, 0);
+        assert_eq!(
+            request_check(now, MAX_SKEW_SECONDS).unwrap().max_skew_ms,
+            86_400_000
+        );
+        for bad in [-1.0, MAX_SKEW_SECONDS + 1.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(
+                request_check(now, bad).unwrap_err().code(),
+                "INVALID_MAX_SKEW"
+            );
+        }
+    }
+}
