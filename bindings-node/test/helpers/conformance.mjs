@@ -17,7 +17,7 @@ export const CORPUS_NOW = new Date(1_740_830_400_000);
 
 /** Case kinds this runner skips, with the reason reported for each case. */
 export const SKIPPED_KINDS = new Map([
-  ['token', 'proof tokens are not part of this release'],
+  ['token', 'proof token cases run in tokens.test.mjs (helpers/tokens.mjs)'],
   ['bindings', 'binding ordering is not part of the JavaScript API'],
 ]);
 
@@ -29,6 +29,7 @@ const DEVIATION_FIELDS = new Set([
   'decision',
   'ordered_policy_ids',
   'canonical_json',
+  'token_verify',
 ]);
 
 /** Reads deviations.json into a Map by case id, rejecting duplicates and unknown fields. */
@@ -91,7 +92,8 @@ export async function runCorpusFile(openleash, text, deviations) {
   return outcomes;
 }
 
-function newObserved() {
+/** The results of one case, as `judge` and the deviations compare them. */
+export function newObserved() {
   return {
     reference: null,
     policyCodes: [],
@@ -101,11 +103,13 @@ function newObserved() {
     decision: null,
     orderedPolicyIds: null,
     canonicalJson: null,
+    /** For token cases: per verification, null when valid, else the code. */
+    tokenCodes: null,
   };
 }
 
 /** `reference` is null when the case matches the reference, else the first mismatch. */
-function judge(id, observed, deviation) {
+export function judge(id, observed, deviation) {
   const mismatch = observed.reference;
   if (deviation === undefined) {
     return mismatch === null
@@ -155,11 +159,14 @@ function checkOurs(ours, observed) {
   if (ours.canonical_json !== undefined && ours.canonical_json !== observed.canonicalJson) {
     return `expected canonical JSON ${ours.canonical_json}, got ${observed.canonicalJson}`;
   }
+  if (ours.token_verify !== undefined && !jsonEq(ours.token_verify, observed.tokenCodes)) {
+    return `expected token verification results ${JSON.stringify(ours.token_verify)}, got ${JSON.stringify(observed.tokenCodes)}`;
+  }
   return null;
 }
 
 /** Calls `body`; returns its result, or the error when it is an instance of `errorClass`. */
-function attempt(body, errorClass) {
+export function attempt(body, errorClass) {
   try {
     return { value: body() };
   } catch (error) {

@@ -25,6 +25,49 @@ const repoRoot = process.env.OPENLEASH_REPO_ROOT ?? fileURLToPath(new URL('../..
 export const target = { implementation, entry };
 
 /**
+ * What each implementation offers beyond the API both share, so that a
+ * test of something one lacks is skipped by name rather than failing:
+ *
+ * - `require`: a CommonJS entry point whose classes the ES module entry
+ *   shares (the wasm package is an ES module only);
+ * - `nativeAddon`: a native addon that unwinds a Rust panic into an
+ *   exception (the wasm module aborts and traps instead; its own tests
+ *   cover that);
+ * - `failingRandomness`: the platform randomness can be made to fail from
+ *   JavaScript (the wasm module reads `crypto.getRandomValues`; the addon
+ *   reads the operating system's).
+ *
+ * `internalFile` is a file of the package that its `exports` hide.
+ */
+export const capabilities = {
+  node: { require: true, nativeAddon: true, failingRandomness: false, internalFile: 'native.js' },
+  wasm: { require: false, nativeAddon: false, failingRandomness: true, internalFile: 'lib/api.js' },
+}[implementation];
+if (capabilities === undefined) {
+  throw new Error(`OPENLEASH_IMPL must be node or wasm, found ${implementation}`);
+}
+
+/** Capability tests skipped in this run, by test file. */
+const skippedByCapability = new Map();
+
+/**
+ * Test options that skip a test unless the implementation has
+ * `capability`, recording the skip for `capabilitySkips`.
+ */
+export function requires(capability, file) {
+  if (capabilities[capability]) {
+    return {};
+  }
+  skippedByCapability.set(file, (skippedByCapability.get(file) ?? 0) + 1);
+  return { skip: `${implementation} has no ${capability} capability` };
+}
+
+/** How many tests of `file` were skipped for a missing capability. */
+export function capabilitySkips(file) {
+  return skippedByCapability.get(file) ?? 0;
+}
+
+/**
  * Loads the implementation under test. A package name resolves from this
  * file's location: in the scratch project the test script installs the
  * package into, that is the installed package; in the repository it is
