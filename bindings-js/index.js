@@ -9,6 +9,11 @@
 //
 // Node.js resolves the package to node.js instead, which loads the module
 // itself and adds Policy.fromFile.
+//
+// NOTE: the tests load this entry in Chromium (pages and workers) and in
+// Node.js; no bundler is part of them. `init()` locates the module with
+// `new URL(..., import.meta.url)`, the pattern bundlers rewrite to an
+// asset.
 
 export { init as default, init, initSync } from './lib/engine.js';
 export {

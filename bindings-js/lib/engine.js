@@ -10,9 +10,11 @@
 // A panic inside the module is a bug in the engine. The module is built
 // to abort on panic, so a panic traps: the call throws a
 // WebAssembly.RuntimeError and the instance's memory may be left in any
-// state. The package then refuses every further call with INTERNAL_ERROR;
-// a new instance needs a new realm (reload the page, restart the worker or
-// the process).
+// state. The package then refuses every further call with INTERNAL_ERROR.
+// NOTE: the package does not re-create the instance itself, because every
+// Policy, KeySet and other handle points into the old memory; a new
+// instance needs a new realm (reload the page, restart the worker or the
+// process).
 
 import initModule, * as module from '../wasm/openleash_core_wasm.js';
 import { ERROR_CLASSES, OpenLeashError } from './errors.js';
