@@ -1,6 +1,7 @@
-// What only the Node package has: two module systems sharing one set of
-// classes, worker threads, other realms, files, and panic isolation. These
-// tests use Node APIs and do not run in a browser.
+// What only Node.js has: two module systems sharing one set of classes,
+// worker threads, other realms, files, and panic isolation. These tests
+// use Node APIs and do not run in a browser; tests of what the package
+// under test lacks are skipped by capability, and the skips are counted.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -10,16 +11,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import vm from 'node:vm';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 import { NOW, PURCHASE_POLICY, purchase, thrown } from './helpers/fixtures.mjs';
-import { loadImplementation, target } from './helpers/node-adapter.mjs';
+import { capabilities, capabilitySkips, loadImplementation, requires, target } from './helpers/node-adapter.mjs';
 
 const openleash = await loadImplementation();
 const require = createRequire(import.meta.url);
-const packageName = process.env.OPENLEASH_MODULE ?? 'openleash-core';
+const defaultPackage = target.implementation === 'wasm' ? 'openleash-core-wasm' : 'openleash-core';
+const packageName = process.env.OPENLEASH_MODULE ?? defaultPackage;
+const FILE = 'node.test.mjs';
 
-test('require and import share one set of classes', async () => {
+test('require and import share one set of classes', requires('require', FILE), async () => {
   const required = require(packageName);
   const imported = await import(packageName);
   for (const name of ['Policy', 'PolicyStack', 'OpenLeashError', 'PolicyError', 'ActionError', 'ValueConversionError', 'ActionNotAllowedError']) {
@@ -28,7 +32,7 @@ test('require and import share one set of classes', async () => {
   assert.equal(imported.default, required);
 });
 
-test('errors thrown through import are instanceof the require classes', async () => {
+test('errors thrown through import are instanceof the require classes', requires('require', FILE), async () => {
   const required = require(packageName);
   const imported = await import(packageName);
   const error = thrown(() => imported.Policy.fromYaml('version: 2\n'));
@@ -38,12 +42,15 @@ test('errors thrown through import are instanceof the require classes', async ()
   assert.ok(policy instanceof imported.Policy);
 });
 
-test('internal files are not exported', () => {
-  const error = thrown(() => require(`${packageName}/native.js`));
+test('internal files are not exported', async () => {
+  const error = await import(`${defaultPackage}/${capabilities.internalFile}`).then(
+    () => assert.fail('the internal file must not be exported'),
+    (problem) => problem,
+  );
   assert.equal(error.code, 'ERR_PACKAGE_PATH_NOT_EXPORTED');
 });
 
-test('a Rust panic becomes an OpenLeashError and the process goes on', () => {
+test('a Rust panic becomes an OpenLeashError and the process goes on', requires('nativeAddon', FILE), () => {
   const script = `
     const path = require('node:path');
     const openleash = require(${JSON.stringify(packageName)});
@@ -60,15 +67,19 @@ test('a Rust panic becomes an OpenLeashError and the process goes on', () => {
 });
 
 test('worker threads load the package and its error classes', async () => {
-  const source = `
+  const resolved = require.resolve(packageName);
+  const load = capabilities.require
+    ? `require(${JSON.stringify(resolved)})`
+    : `await import(${JSON.stringify(pathToFileURL(resolved).href)})`;
+  const source = `(async () => {
     const { parentPort } = require('node:worker_threads');
-    const openleash = require(${JSON.stringify(require.resolve(packageName))});
+    const openleash = ${load};
     const policy = openleash.Policy.fromYaml(${JSON.stringify(PURCHASE_POLICY)});
     const decision = policy.evaluate(${JSON.stringify(purchase())}, { now: ${JSON.stringify(NOW)} });
     let instance = false;
     try { openleash.Policy.fromYaml('rules: 3'); } catch (error) { instance = error instanceof openleash.PolicyError; }
     parentPort.postMessage([decision.result, instance]);
-  `;
+  })();`;
   const worker = new Worker(source, { eval: true });
   const [message] = await Promise.all([
     new Promise((resolve, reject) => {
@@ -140,4 +151,11 @@ test('fromFile of a file over 1 MiB is YAML_TOO_LARGE', () => {
 
 test('fromFile of a non-string path is a TypeError', () => {
   assert.ok(thrown(() => openleash.Policy.fromFile(undefined)) instanceof TypeError);
+});
+
+test(`capability skips (${target.implementation})`, () => {
+  // The wasm package has no CommonJS entry (2 tests) and no native addon
+  // (1 test; its trap handling is tested in bindings-js/test).
+  const expected = { node: 0, wasm: 3 }[target.implementation];
+  assert.equal(capabilitySkips(FILE), expected);
 });

@@ -1,0 +1,250 @@
+//! Decisions handed to JavaScript as one string of parts.
+//!
+//! Every string that leaves the module is copied and decoded from UTF-8,
+//! and a decision's JSON with a 200-rule trace is about 20 KB, so the trace
+//! travels as one character per rule instead. `decisionFromParts` in
+//! `lib/convert.js` builds the decision object; the rule ids come from the
+//! policy's `ruleIds`, which JavaScript caches, because the core traces
+//! every rule of the policy or stack in order.
+//!
+//! The string:
+//!
+//! 1. `decision_id` (36 characters), `decided_at` (24 characters,
+//!    `YYYY-MM-DDTHH:MM:SS.sssZ`), the result as one character (see
+//!    [`result_code`]) and `proof_required` as `0` or `1`;
+//! 2. a header of comma-separated decimal numbers ended by `;`: the
+//!    lengths of `action_id`, `action_hash`, the trace codes, `reason`,
+//!    `matched_rule_id` (`-1` for null), the error code (`-1` for no
+//!    error), the error message, the obligations as JSON text (`-1` for
+//!    none), `proof_token` and `proof_expires_at` (`-1` when absent), then
+//!    `proof_ttl_seconds` in ECMAScript number form (empty for null);
+//! 3. those strings back to back.
+//!
+//! Lengths count UTF-16 code units, the unit of JavaScript string indexes.
+
+use openleash_core::eval::{Obligation, RuleTrace};
+use openleash_core::json::{self, Map, Value, format_number};
+use openleash_core::{Authorization, Decision, DecisionResult};
+
+/// Encodes a decision.
+pub fn decision_parts(decision: &Decision) -> String {
+    parts_text(decision, None, None)
+}
+
+/// Encodes a decision with its proof token, when one was issued.
+pub fn authorization_parts(authorization: &Authorization) -> String {
+    let expires_at = authorization
+        .proof_expires_at
+        .map(|at| at.to_rfc3339_millis());
+    parts_text(
+        &authorization.decision,
+        authorization.proof_token.as_deref(),
+        expires_at.as_deref(),
+    )
+}
+
+fn parts_text(decision: &Decision, proof_token: Option<&str>, expires_at: Option<&str>) -> String {
+    let codes: String = decision
+        .trace
+        .iter()
+        .map(|(_, record)| trace_code(record))
+        .collect();
+    let (error_code, error_message) = match &decision.error {
+        Some(problem) => (Some(problem.code.as_str()), problem.message.as_str()),
+        None => (None, ""),
+    };
+    let matched = decision.matched_rule_id.as_deref();
+    let obligations =
+        (!decision.obligations.is_empty()).then(|| obligations_json(&decision.obligations));
+
+    let mut text = String::with_capacity(
+        256 + decision.reason.len()
+            + codes.len()
+            + error_message.len()
+            + obligations.as_ref().map_or(0, String::len)
+            + proof_token.map_or(0, str::len),
+    );
+    text.push_str(&decision.decision_id);
+    text.push_str(&decision.decided_at.to_rfc3339_millis());
+    text.push(result_code(decision.result));
+    text.push(if decision.proof_required { '1' } else { '0' });
+
+    let lengths = [
+        utf16_length(Some(&decision.action_id)),
+        utf16_length(Some(&decision.action_hash)),
+        utf16_length(Some(&codes)),
+        utf16_length(Some(&decision.reason)),
+        utf16_length(matched),
+        utf16_length(error_code),
+        utf16_length(Some(error_message)),
+        utf16_length(obligations.as_deref()),
+        utf16_length(proof_token),
+        utf16_length(expires_at),
+    ];
+    for length in lengths {
+        text.push_str(&length.to_string());
+        text.push(',');
+    }
+    if let Some(seconds) = decision.proof_ttl_seconds {
+        text.push_str(&format_number(seconds));
+    }
+    text.push(';');
+
+    for part in [
+        Some(decision.action_id.as_str()),
+        Some(decision.action_hash.as_str()),
+        Some(codes.as_str()),
+        Some(decision.reason.as_str()),
+        matched,
+        error_code,
+        Some(error_message),
+        obligations.as_deref(),
+        proof_token,
+        expires_at,
+    ] {
+        text.push_str(part.unwrap_or(""));
+    }
+    text
+}
+
+/// The length of a string in UTF-16 code units, or -1 for none.
+fn utf16_length(text: Option<&str>) -> i64 {
+    match text {
+        None => -1,
+        Some(text) if text.is_ascii() => i64::try_from(text.len()).unwrap_or(i64::MAX),
+        Some(text) => i64::try_from(text.encode_utf16().count()).unwrap_or(i64::MAX),
+    }
+}
+
+/// The result as one character: `A`llow, `D`eny, `P` (require approval),
+/// `S` (require step-up), `R` (require deposit).
+fn result_code(result: DecisionResult) -> char {
+    match result {
+        DecisionResult::Allow => 'A',
+        DecisionResult::Deny => 'D',
+        DecisionResult::RequireApproval => 'P',
+        DecisionResult::RequireStepUp => 'S',
+        DecisionResult::RequireDeposit => 'R',
+    }
+}
+
+/// One rule's trace as a printable ASCII character: `@` (64) plus the bits
+/// `pattern_match` (1), `when_match` (2 times 0 for null, 1 for false, 2
+/// for true), `constraints_match` (8 times the same) and `final_match` (32).
+fn trace_code(record: RuleTrace) -> char {
+    let tristate = |value: Option<bool>| match value {
+        None => 0u8,
+        Some(false) => 1,
+        Some(true) => 2,
+    };
+    let bits = u8::from(record.pattern_match)
+        + 2 * tristate(record.when_match)
+        + 8 * tristate(record.constraints_match)
+        + 32 * u8::from(record.final_match);
+    char::from(b'@' + bits)
+}
+
+/// The obligations as a JSON array of `{obligation_id, type, status,
+/// details_json}`, which JavaScript reads with `JSON.parse`.
+fn obligations_json(all: &[Obligation]) -> String {
+    let entries = all
+        .iter()
+        .map(|obligation| {
+            let mut entry = Map::with_capacity(4);
+            entry.insert(
+                "obligation_id".to_owned(),
+                Value::String(obligation.obligation_id.clone()),
+            );
+            entry.insert("type".to_owned(), Value::String(obligation.kind.to_owned()));
+            entry.insert(
+                "status".to_owned(),
+                Value::String(obligation.status.to_owned()),
+            );
+            entry.insert(
+                "details_json".to_owned(),
+                Value::Object(obligation.details_json.clone()),
+            );
+            Value::Object(entry)
+        })
+        .collect();
+    json::to_json(&Value::Array(entries))
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::*;
+    use openleash_core::{EvaluationOptions, Policy, SequentialIds, Timestamp};
+
+    const POLICY: &str = "version: 1\ndefault: deny\nrules:\n  - id: \"r-é\"\n    effect: allow\n    action: purchase\n    obligations:\n      - type: HUMAN_APPROVAL\n        params: {reason: big}\n";
+    const ACTION: &str = r#"{"action_id": "3b241101-e2bb-4255-8caf-4136c566a962", "action_type": "purchase",
+        "requested_at": "2025-03-01T12:00:00Z", "principal": {"agent_id": "a"},
+        "subject": {"principal_id": "9c5b94b1-35ad-49bb-b118-8e8fc24abf80"}, "payload": {}}"#;
+
+    fn decide(action: &str) -> Decision {
+        let policy = Policy::from_yaml(POLICY).unwrap();
+        let options = EvaluationOptions {
+            now: Timestamp::from_unix_millis(1_740_830_400_000).unwrap(),
+            default_proof_ttl_seconds: Some(1.5),
+        };
+        policy.decide_json(action, &options, &mut SequentialIds::default())
+    }
+
+    #[test]
+    fn parts_hold_every_field() {
+        let decision = decide(ACTION);
+        let text = decision_parts(&decision);
+        assert_eq!(&text[..36], decision.decision_id);
+        assert_eq!(&text[36..60], "2025-03-01T12:00:00.000Z");
+        assert_eq!(&text[60..62], "P0");
+        let (header, rest) = text[62..].split_once(';').unwrap();
+        let lengths: Vec<&str> = header.split(',').collect();
+        assert_eq!(lengths.len(), 11);
+        assert_eq!(lengths[4], "3", "r-é is three UTF-16 units");
+        assert_eq!(lengths[5], "-1");
+        assert_eq!(lengths[8], "-1");
+        assert_eq!(lengths[10], "1.5");
+        assert!(rest.starts_with(&decision.action_id));
+        assert!(rest.contains(r#""details_json":{"reason":"big"}"#));
+    }
+
+    #[test]
+    fn errors_and_tokens_are_encoded() {
+        let decision = decide("{}");
+        let text = parts_text(
+            &decision,
+            Some("v4.public.x"),
+            Some("2025-03-01T12:02:00.000Z"),
+        );
+        let (header, rest) = text[62..].split_once(';').unwrap();
+        let lengths: Vec<&str> = header.split(',').collect();
+        assert_eq!(lengths[2], "0", "no trace");
+        assert_eq!(lengths[5], "20", "ACTION_MISSING_FIELD");
+        assert_eq!(lengths[7], "-1", "no obligations");
+        assert_eq!(lengths[8], "11");
+        assert!(rest.ends_with("v4.public.x2025-03-01T12:02:00.000Z"));
+    }
+
+    #[test]
+    fn trace_codes_are_printable() {
+        let all_set = RuleTrace {
+            pattern_match: true,
+            when_match: Some(true),
+            constraints_match: Some(true),
+            final_match: true,
+        };
+        assert_eq!(trace_code(all_set), char::from(64 + 1 + 4 + 16 + 32));
+        let missed = RuleTrace {
+            pattern_match: false,
+            when_match: None,
+            constraints_match: None,
+            final_match: false,
+        };
+        assert_eq!(trace_code(missed), '@');
+    }
+}
