@@ -166,6 +166,8 @@ export declare class ReplayGuard {
    * When a bound is reached it refuses requests with `REPLAY_GUARD_FULL`.
    */
   constructor(capacity?: number, options?: { perSigner?: number })
+  /** The most unexpired nonces the guard holds. */
+  get capacity(): number
   /** Number of nonces remembered. */
   get size(): number
 }

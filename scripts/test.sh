@@ -3,7 +3,8 @@
 # then checks formatting and lints, runs the Rust tests, checks that the core
 # builds for wasm32, runs the conformance corpus and the examples through the
 # `openleash test` command, cross-checks tokens with the npm `paseto`
-# package, and builds, installs and tests the Python and Node packages.
+# package, and builds, installs and tests the Python, Node and WebAssembly
+# packages (the last also in headless Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,3 +39,6 @@ step "Python package: build the wheel, install it in a fresh venv, run its suite
 
 step "Node package: build, npm pack, install in a scratch project, run its suite"
 ./scripts/test-node.sh
+
+step "WebAssembly package: build, npm pack, install, run the suite in Node and headless Chromium"
+./scripts/test-wasm.sh

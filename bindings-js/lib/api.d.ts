@@ -175,12 +175,13 @@ export declare class Authorizer {
 export declare function signRequest(keyFile: KeyInput, options: SignRequestOptions): SignedHeaders;
 
 /**
- * Remembers the nonces of recent requests so that each signed request is
- * accepted once; holds at most `capacity` unexpired nonces (default
- * 100,000) and then refuses requests (`REPLAY_GUARD_FULL`).
+ * Remembers the nonces of recent requests, per signing key, so that each
+ * signed request is accepted once; holds at most `capacity` unexpired
+ * nonces (default 100,000), at most `options.perSigner` for one key, and
+ * then refuses requests (`REPLAY_GUARD_FULL`).
  */
 export declare class ReplayGuard {
-  constructor(capacity?: number);
+  constructor(capacity?: number, options?: { perSigner?: number });
   /** The most unexpired nonces the guard holds. */
   get capacity(): number;
   /** Nonces remembered; expired ones are dropped on the next verification. */

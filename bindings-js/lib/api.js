@@ -127,10 +127,10 @@ function jsonTextOf(value) {
 
 /** Throws TypeError unless `value` can be a key: a key file object or a string. */
 function checkKeyType(value, name) {
+  // Other values go on to the core, which refuses them with KEY_INVALID_FILE
+  // as the Node package does.
   if (typeof value === 'string') {
     stringArgument(value, name);
-  } else if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalidArgument(`${name} must be a key file object, a base64 public key or a PASERK`);
   }
 }
 
@@ -524,9 +524,11 @@ export class Authorizer {
   #handle;
   #ruleIds;
 
+  #keys;
+
   /**
-   * `keys` is a KeySet (copied: later changes to it do not reach the
-   * authorizer) or a key with a private key; its active key signs.
+   * `keys` is a KeySet (followed: a later rotation or revocation applies to
+   * the next decision) or a key with a private key; its active key signs.
    */
   constructor(policyOrStack, keys, options) {
     const { defaultTtlSeconds, maxTtlSeconds, owner } = optionsArgument(options);
@@ -555,12 +557,16 @@ export class Authorizer {
     } finally {
       temporaryStack?.free();
     }
+    this.#keys = isKeySet(keys) ? keys : undefined;
   }
 
   /** Decides an action and adds `proof_token` and `proof_expires_at` when a proof was issued. */
   authorize(action, options) {
+    const keys = this.#keys;
     return decide(action, options, this.#ruleIds, (text, millis, nowText) =>
-      this.#handle.authorize(text, millis, nowText),
+      keys === undefined
+        ? this.#handle.authorize(text, millis, nowText)
+        : this.#handle.authorizeWith(keySetHandle(keys), text, millis, nowText),
     );
   }
 }
@@ -585,17 +591,23 @@ export function signRequest(keyFile, options) {
 export class ReplayGuard {
   #handle;
 
-  /** Creates a guard for at most `capacity` unexpired nonces (default 100,000). */
-  constructor(capacity) {
-    if (capacity !== undefined) {
-      if (typeof capacity !== 'number') {
-        throw invalidArgument('capacity must be a number');
-      }
-      if (!Number.isSafeInteger(capacity) || capacity < 0 || capacity > 0xffffffff) {
-        throw outOfRange(`capacity must be an integer from 0 to 4294967295, found ${capacity}`);
+  /**
+   * Creates a guard for at most `capacity` unexpired nonces (default
+   * 100,000), at most `options.perSigner` of them for one signing key.
+   */
+  constructor(capacity, options) {
+    const { perSigner } = optionsArgument(options);
+    for (const [value, name] of [[capacity, 'capacity'], [perSigner, 'options.perSigner']]) {
+      if (value !== undefined) {
+        if (typeof value !== 'number') {
+          throw invalidArgument(`${name} must be a number`);
+        }
+        if (!Number.isSafeInteger(value) || value < 0 || value > 0xffffffff) {
+          throw outOfRange(`${name} must be an integer from 0 to 4294967295, found ${value}`);
+        }
       }
     }
-    this.#handle = call(() => new module.ReplayGuardHandle(capacity));
+    this.#handle = call(() => new module.ReplayGuardHandle(capacity, perSigner));
   }
 
   /** The most unexpired nonces the guard holds. */
@@ -614,9 +626,9 @@ export class ReplayGuard {
   }
 }
 
-/** Plain header data from an object, or from a fetch Headers object or a Map. */
+/** Plain header data from an object, or from a fetch Headers object. */
 function headersArgument(headers) {
-  if (headers !== null && typeof headers === 'object' && typeof headers.forEach === 'function' && typeof headers.get === 'function') {
+  if (typeof Headers !== 'undefined' && headers instanceof Headers) {
     const plain = {};
     headers.forEach((value, name) => {
       plain[name] = value;
@@ -632,6 +644,11 @@ function headersArgument(headers) {
 /** Verifies a signed request; throws SignatureError. */
 export function verifyRequest(options) {
   const { headers, method, path, publicKey, body, now, maxSkewSeconds, guard } = optionsArgument(options);
+  // The body is required so that forgetting it cannot skip the body hash
+  // check; null states a request without a body (GET, HEAD).
+  if (body === undefined) {
+    throw invalidArgument('options.body is required: the raw body, or null for a request without one');
+  }
   const headersText = jsonTextOf(headersArgument(headers));
   stringArgument(method, 'options.method');
   stringArgument(path, 'options.path');

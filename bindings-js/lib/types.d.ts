@@ -328,13 +328,13 @@ export interface VerifyRequestOptions {
    * The request headers: names are case-insensitive and other headers are
    * ignored. A fetch `Headers` object is read too.
    */
-  headers: { readonly [name: string]: string } | { forEach(callback: (value: string, name: string) => void): void; get(name: string): string | null };
+  headers: { readonly [name: string]: string } | Headers;
   method: string;
   path: string;
   /** The agent's key. */
   publicKey: KeyInput;
-  /** The raw body, whose SHA-256 must equal `X-Body-Sha256`; without it the header is trusted. */
-  body?: BodyInput;
+  /** The raw body, whose SHA-256 must equal `X-Body-Sha256`; required, `null` for a request without one (its header is then trusted). */
+  body: BodyInput | null;
   /** The receiver's time. Default: `Date.now()`. */
   now?: TimeInput;
   /** Allowed clock difference in seconds, from 0 to 86400. Default: 300. */

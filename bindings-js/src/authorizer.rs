@@ -51,10 +51,40 @@ impl AuthorizerHandle {
         now_millis: f64,
         now_text: Option<String>,
     ) -> Result<String, JsValue> {
+        self.decide(None, action_json, now_millis, now_text)
+    }
+
+    /// Like `authorize`, signing with the active key of `keys` as it is
+    /// now, so that a key set's rotations and revocations apply.
+    #[wasm_bindgen(js_name = authorizeWith)]
+    pub fn authorize_with(
+        &self,
+        keys: &KeySetHandle,
+        action_json: &str,
+        now_millis: f64,
+        now_text: Option<String>,
+    ) -> Result<String, JsValue> {
+        self.decide(Some(keys), action_json, now_millis, now_text)
+    }
+}
+
+impl AuthorizerHandle {
+    fn decide(
+        &self,
+        keys: Option<&KeySetHandle>,
+        action_json: &str,
+        now_millis: f64,
+        now_text: Option<String>,
+    ) -> Result<String, JsValue> {
         let now = timestamp(now_millis, now_text)?;
         let mut ids = RandomIds::at(now);
         let authorization = match json::parse(action_json) {
-            Ok(action) => self.inner.authorize(action, now, &mut ids),
+            Ok(action) => match keys {
+                Some(keys) => self
+                    .inner
+                    .authorize_with_keys(keys.keys(), action, now, &mut ids),
+                None => self.inner.authorize(action, now, &mut ids),
+            },
             Err(problem) => {
                 // The same decision `decide_json` gives for text the
                 // strict parser rejects.

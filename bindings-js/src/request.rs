@@ -41,7 +41,7 @@ pub fn sign_request(
     Ok(json::to_json(&host::signed_headers_to_value(&headers)))
 }
 
-/// Remembers the nonces of recent requests per agent.
+/// Remembers the nonces of recent requests per signing key.
 #[wasm_bindgen]
 pub struct ReplayGuardHandle {
     inner: ReplayGuard,
@@ -51,12 +51,13 @@ pub struct ReplayGuardHandle {
 #[wasm_bindgen]
 impl ReplayGuardHandle {
     /// A guard holding at most `capacity` unexpired nonces (100,000 when
-    /// not given).
+    /// not given), at most `per_signer` of them (default: all) for one
+    /// signing key.
     #[wasm_bindgen(constructor)]
-    pub fn new(capacity: Option<usize>) -> ReplayGuardHandle {
+    pub fn new(capacity: Option<usize>, per_signer: Option<usize>) -> ReplayGuardHandle {
         let capacity = capacity.unwrap_or(DEFAULT_REPLAY_CAPACITY);
         ReplayGuardHandle {
-            inner: ReplayGuard::new(capacity),
+            inner: ReplayGuard::with_signer_limit(capacity, per_signer.unwrap_or(capacity)),
             capacity,
         }
     }

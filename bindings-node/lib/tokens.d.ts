@@ -138,7 +138,7 @@ export interface SignRequestOptions {
   /** Request path without the query string. */
   path: string;
   /** The raw body; default empty. Strings are UTF-8. */
-  body?: string | Uint8Array;
+  body?: string | Uint8Array | ArrayBuffer;
   /** Default: a random UUID. */
   nonce?: string;
   /** Default: `Date.now()`. */
@@ -156,14 +156,14 @@ export interface SignedHeaders {
 
 /** Options of `verifyRequest`. */
 export interface VerifyRequestOptions {
-  /** The request's headers; names are case-insensitive, others are ignored. */
-  headers: Record<string, string>;
+  /** The request's headers, or a fetch `Headers` object; names are case-insensitive, others are ignored. */
+  headers: Record<string, string> | Headers;
   method: string;
   path: string;
   /** The agent's key. */
   publicKey: KeyInput;
   /** The raw body, required; `null` for a request without one, whose `X-Body-Sha256` is then taken as signed. */
-  body: string | Uint8Array | null;
+  body: string | Uint8Array | ArrayBuffer | null;
   /** Default: `Date.now()`. */
   now?: Date | string;
   /** Allowed clock difference, 0 to 86400 seconds; default 300. */

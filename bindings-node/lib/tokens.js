@@ -68,10 +68,13 @@ function tokenApi(native, clockOf, maxDepth, maxBytes) {
     if (typeof body === 'string') {
       return Buffer.from(body, 'utf8');
     }
-    if (body instanceof Uint8Array) {
+    if (ArrayBuffer.isView(body)) {
       return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     }
-    throw invalidArgument(`${name} must be a string, a Buffer or a Uint8Array`);
+    if (body instanceof ArrayBuffer) {
+      return Buffer.from(body);
+    }
+    throw invalidArgument(`${name} must be a string, a Buffer, a typed array or an ArrayBuffer`);
   }
 
   function issue(kind) {
@@ -221,8 +224,10 @@ function tokenApi(native, clockOf, maxDepth, maxBytes) {
       if (guard !== undefined && !(guard instanceof native.ReplayGuard)) {
         throw invalidArgument('options.guard must be a ReplayGuard');
       }
+      // A fetch Headers object is read as plain header data.
+      const plainHeaders = typeof Headers !== 'undefined' && headers instanceof Headers ? Object.fromEntries(headers) : headers;
       native.verifyRequest(
-        jsonOf(headers, 'options.headers'),
+        jsonOf(plainHeaders, 'options.headers'),
         method,
         path,
         jsonOf(publicKey, 'options.publicKey'),

@@ -482,6 +482,7 @@ pub fn sign_request<'e>(
 #[napi]
 pub struct ReplayGuard {
     inner: CoreGuard,
+    capacity: usize,
 }
 
 #[napi]
@@ -499,7 +500,14 @@ impl ReplayGuard {
         let per_signer = per_signer.map_or(capacity, |value| value as usize);
         ReplayGuard {
             inner: CoreGuard::with_signer_limit(capacity, per_signer),
+            capacity,
         }
+    }
+
+    /// The most unexpired nonces the guard holds.
+    #[napi(getter)]
+    pub fn capacity(&self) -> u32 {
+        u32::try_from(self.capacity).unwrap_or(u32::MAX)
     }
 
     /// Number of nonces remembered.

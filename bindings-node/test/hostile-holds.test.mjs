@@ -99,9 +99,11 @@ describe('hostile input handled: request signatures', () => {
   test('headers and bodies of other types are refused', () => {
     const call = (options) => verifyRequest({ headers, method: 'POST', path: '/x', publicKey: agent, body: null, now: NOW, ...options });
     assert.throws(() => call({ headers: new Map(Object.entries(headers)) }), { name: 'ValueConversionError' });
-    assert.throws(() => call({ headers: new Headers(headers) }), { name: 'ValueConversionError' });
     assert.throws(() => call({ body: 5 }), { code: 'ERR_INVALID_ARG_TYPE' });
-    assert.throws(() => call({ body: new ArrayBuffer(2) }), { code: 'ERR_INVALID_ARG_TYPE' });
+    // A fetch Headers object and binary bodies are read; a wrong body is
+    // then a body hash mismatch.
+    call({ headers: new Headers(headers), body: '{}', guard: new ReplayGuard() });
+    assert.throws(() => call({ body: new ArrayBuffer(2) }), { code: 'BODY_HASH_MISMATCH' });
     assert.throws(() => call({ guard: {} }), { code: 'ERR_INVALID_ARG_TYPE' });
   });
 

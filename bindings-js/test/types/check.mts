@@ -57,7 +57,9 @@ const issued = issueProofToken(keys, {
 const verified: VerifiedToken = verifyToken(issued.token, key, { purpose: 'proof', expect: { action_hash: decision.action_hash } });
 const authorization: Authorization = new Authorizer(policy, key, { maxTtlSeconds: 60 }).authorize(action);
 const headers = signRequest(key, { agentId: 'a', method: 'POST', path: '/x', body: new Uint8Array([1]) });
-verifyRequest({ headers, method: 'POST', path: '/x', publicKey: key, guard: new ReplayGuard(10) });
+verifyRequest({ headers, method: 'POST', path: '/x', publicKey: key, body: new Uint8Array([1]), guard: new ReplayGuard(10) });
+// @ts-expect-error the body is required (null for a request without one)
+verifyRequest({ headers, method: 'POST', path: '/x', publicKey: key });
 const proof: string | undefined = authorization.proof_token;
 
 try {
