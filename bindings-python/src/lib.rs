@@ -15,6 +15,7 @@ mod keys;
 mod options;
 mod policy;
 mod request;
+mod testing;
 mod token;
 
 use openleash_core::json::{self, MAX_JSON_DEPTH};
@@ -127,6 +128,9 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<request::PyReplayGuard>()?;
     module.add_function(wrap_pyfunction!(request::sign_request, module)?)?;
     module.add_function(wrap_pyfunction!(request::verify_request, module)?)?;
+    module.add_function(wrap_pyfunction!(testing::_ed25519_verify, module)?)?;
+    module.add_function(wrap_pyfunction!(testing::_paseto_sign, module)?)?;
+    module.add_function(wrap_pyfunction!(testing::_paseto_verify, module)?)?;
 
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     module.add("MAX_JSON_DEPTH", MAX_JSON_DEPTH)?;

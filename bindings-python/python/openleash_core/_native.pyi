@@ -38,6 +38,9 @@ __all__ = [
     "_after_fork",
     "__version__",
     "MAX_JSON_DEPTH",
+    "_ed25519_verify",
+    "_paseto_sign",
+    "_paseto_verify",
 ]
 
 __version__: str
@@ -279,3 +282,11 @@ def verify_request(
     guard: Optional[ReplayGuard] = None,
 ) -> None:
     """Verify a signed request; raises SignatureError."""
+
+# Raw Ed25519 and PASETO operations for the package's own tests (the
+# official vectors are not OpenLeash tokens); not part of the API.
+def _ed25519_verify(public_key: bytes, message: bytes, signature: bytes) -> bool: ...
+def _paseto_sign(seed: bytes, payload: bytes, footer: bytes, implicit_assertion: bytes) -> str: ...
+def _paseto_verify(
+    token: str, public_key: bytes, footer: Optional[bytes], implicit_assertion: bytes
+) -> bytes: ...
