@@ -16,6 +16,7 @@ mod errors;
 mod json;
 mod options;
 mod policy;
+mod testing;
 mod tokens;
 pub mod types;
 
@@ -24,6 +25,7 @@ pub mod types;
 pub use errors::{panic_for_tests, register_error_classes};
 pub use json::{MAX_JSON_BYTES, MAX_JSON_DEPTH, action_hash, canonical_json, parse_json};
 pub use policy::{Policy, PolicyStack, evaluate, unreadable_action_decision, validate_policy};
+pub use testing::{testing_ed25519_verify, testing_paseto_sign, testing_paseto_verify};
 pub use tokens::{
     Authorizer, KeySet, ReplayGuard, generate_key, issue_token, public_key_info,
     rejected_authorization, secret_key_paserk, sign_request, verify_request, verify_token,
