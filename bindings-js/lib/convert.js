@@ -6,7 +6,9 @@
 // nesting and size apply unchanged. This module writes that text and
 // rejects, with a stable code and the value's path, everything that has no
 // faithful JSON form. The rules are those of the Node package's
-// lib/convert.js; the shared test suite runs against both packages. Only
+// lib/convert.js; the shared test suite runs against both packages.
+// NOTE: the two files are kept in step by hand (this one is an ES module
+// for browsers, that one CommonJS); change both together. Only
 // the type checks differ: these use each built-in's own brand check
 // instead of node:util, so they also recognize objects of other realms.
 // It also builds decision objects from the parts string the module returns

@@ -11,7 +11,7 @@
 //!
 //! 1. `decision_id` (36 characters), `decided_at` (24 characters,
 //!    `YYYY-MM-DDTHH:MM:SS.sssZ`), the result as one character (see
-//!    [`result_code`]) and `proof_required` as `0` or `1`;
+//!    [`host::result_code`]) and `proof_required` as `0` or `1`;
 //! 2. a header of comma-separated decimal numbers ended by `;`: the
 //!    lengths of `action_id`, `action_hash`, the trace codes, `reason`,
 //!    `matched_rule_id` (`-1` for null), the error code (`-1` for no
@@ -22,9 +22,10 @@
 //!
 //! Lengths count UTF-16 code units, the unit of JavaScript string indexes.
 
-use openleash_core::eval::{Obligation, RuleTrace};
+use openleash_core::eval::Obligation;
+use openleash_core::host;
 use openleash_core::json::{self, Map, Value, format_number};
-use openleash_core::{Authorization, Decision, DecisionResult};
+use openleash_core::{Authorization, Decision};
 
 /// Encodes a decision.
 pub fn decision_parts(decision: &Decision) -> String {
@@ -44,11 +45,7 @@ pub fn authorization_parts(authorization: &Authorization) -> String {
 }
 
 fn parts_text(decision: &Decision, proof_token: Option<&str>, expires_at: Option<&str>) -> String {
-    let codes: String = decision
-        .trace
-        .iter()
-        .map(|(_, record)| trace_code(record))
-        .collect();
+    let codes = host::trace_codes(decision);
     let (error_code, error_message) = match &decision.error {
         Some(problem) => (Some(problem.code.as_str()), problem.message.as_str()),
         None => (None, ""),
@@ -66,20 +63,20 @@ fn parts_text(decision: &Decision, proof_token: Option<&str>, expires_at: Option
     );
     text.push_str(&decision.decision_id);
     text.push_str(&decision.decided_at.to_rfc3339_millis());
-    text.push(result_code(decision.result));
+    text.push(host::result_code(decision.result));
     text.push(if decision.proof_required { '1' } else { '0' });
 
     let lengths = [
-        utf16_length(Some(&decision.action_id)),
-        utf16_length(Some(&decision.action_hash)),
-        utf16_length(Some(&codes)),
-        utf16_length(Some(&decision.reason)),
-        utf16_length(matched),
-        utf16_length(error_code),
-        utf16_length(Some(error_message)),
-        utf16_length(obligations.as_deref()),
-        utf16_length(proof_token),
-        utf16_length(expires_at),
+        host::utf16_length(Some(&decision.action_id)),
+        host::utf16_length(Some(&decision.action_hash)),
+        host::utf16_length(Some(&codes)),
+        host::utf16_length(Some(&decision.reason)),
+        host::utf16_length(matched),
+        host::utf16_length(error_code),
+        host::utf16_length(Some(error_message)),
+        host::utf16_length(obligations.as_deref()),
+        host::utf16_length(proof_token),
+        host::utf16_length(expires_at),
     ];
     for length in lengths {
         text.push_str(&length.to_string());
@@ -105,43 +102,6 @@ fn parts_text(decision: &Decision, proof_token: Option<&str>, expires_at: Option
         text.push_str(part.unwrap_or(""));
     }
     text
-}
-
-/// The length of a string in UTF-16 code units, or -1 for none.
-fn utf16_length(text: Option<&str>) -> i64 {
-    match text {
-        None => -1,
-        Some(text) if text.is_ascii() => i64::try_from(text.len()).unwrap_or(i64::MAX),
-        Some(text) => i64::try_from(text.encode_utf16().count()).unwrap_or(i64::MAX),
-    }
-}
-
-/// The result as one character: `A`llow, `D`eny, `P` (require approval),
-/// `S` (require step-up), `R` (require deposit).
-fn result_code(result: DecisionResult) -> char {
-    match result {
-        DecisionResult::Allow => 'A',
-        DecisionResult::Deny => 'D',
-        DecisionResult::RequireApproval => 'P',
-        DecisionResult::RequireStepUp => 'S',
-        DecisionResult::RequireDeposit => 'R',
-    }
-}
-
-/// One rule's trace as a printable ASCII character: `@` (64) plus the bits
-/// `pattern_match` (1), `when_match` (2 times 0 for null, 1 for false, 2
-/// for true), `constraints_match` (8 times the same) and `final_match` (32).
-fn trace_code(record: RuleTrace) -> char {
-    let tristate = |value: Option<bool>| match value {
-        None => 0u8,
-        Some(false) => 1,
-        Some(true) => 2,
-    };
-    let bits = u8::from(record.pattern_match)
-        + 2 * tristate(record.when_match)
-        + 8 * tristate(record.constraints_match)
-        + 32 * u8::from(record.final_match);
-    char::from(b'@' + bits)
 }
 
 /// The obligations as a JSON array of `{obligation_id, type, status,
@@ -228,23 +188,5 @@ mod tests {
         assert_eq!(lengths[7], "-1", "no obligations");
         assert_eq!(lengths[8], "11");
         assert!(rest.ends_with("v4.public.x2025-03-01T12:02:00.000Z"));
-    }
-
-    #[test]
-    fn trace_codes_are_printable() {
-        let all_set = RuleTrace {
-            pattern_match: true,
-            when_match: Some(true),
-            constraints_match: Some(true),
-            final_match: true,
-        };
-        assert_eq!(trace_code(all_set), char::from(64 + 1 + 4 + 16 + 32));
-        let missed = RuleTrace {
-            pattern_match: false,
-            when_match: None,
-            constraints_match: None,
-            final_match: false,
-        };
-        assert_eq!(trace_code(missed), '@');
     }
 }

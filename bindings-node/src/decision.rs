@@ -13,7 +13,7 @@
 //!
 //! 1. `decision_id` (36 characters), `decided_at` (24 characters,
 //!    `YYYY-MM-DDTHH:MM:SS.sssZ`), the result as one character (see
-//!    [`result_code`]) and `proof_required` as `0` or `1`;
+//!    [`host::result_code`]) and `proof_required` as `0` or `1`;
 //! 2. a header of comma-separated decimal numbers ended by `;`: the
 //!    lengths of `action_id`, `action_hash`, the trace codes, `reason`,
 //!    `matched_rule_id` (`-1` for null), the error code (`-1` for no
@@ -25,9 +25,10 @@
 
 use napi::bindgen_prelude::{Array, Either, Object};
 use napi::{Env, Result};
-use openleash_core::eval::{Obligation, RuleTrace};
+use openleash_core::Decision;
+use openleash_core::eval::Obligation;
+use openleash_core::host;
 use openleash_core::json::format_number;
-use openleash_core::{Decision, DecisionResult};
 
 use crate::convert::map_to_js;
 
@@ -45,11 +46,7 @@ pub fn decision_parts<'e>(env: &'e Env, decision: &Decision) -> Result<Either<St
 }
 
 fn parts_text(decision: &Decision) -> String {
-    let codes: String = decision
-        .trace
-        .iter()
-        .map(|(_, record)| trace_code(record))
-        .collect();
+    let codes = host::trace_codes(decision);
     let (error_code, error_message) = match &decision.error {
         Some(problem) => (Some(problem.code.as_str()), problem.message.as_str()),
         None => (None, ""),
@@ -60,17 +57,17 @@ fn parts_text(decision: &Decision) -> String {
         String::with_capacity(256 + decision.reason.len() + codes.len() + error_message.len());
     text.push_str(&decision.decision_id);
     text.push_str(&decision.decided_at.to_rfc3339_millis());
-    text.push(result_code(decision.result));
+    text.push(host::result_code(decision.result));
     text.push(if decision.proof_required { '1' } else { '0' });
 
     let lengths = [
-        utf16_length(Some(&decision.action_id)),
-        utf16_length(Some(&decision.action_hash)),
-        utf16_length(Some(&codes)),
-        utf16_length(Some(&decision.reason)),
-        utf16_length(matched),
-        utf16_length(error_code),
-        utf16_length(Some(error_message)),
+        host::utf16_length(Some(&decision.action_id)),
+        host::utf16_length(Some(&decision.action_hash)),
+        host::utf16_length(Some(&codes)),
+        host::utf16_length(Some(&decision.reason)),
+        host::utf16_length(matched),
+        host::utf16_length(error_code),
+        host::utf16_length(Some(error_message)),
     ];
     for length in lengths {
         text.push_str(&length.to_string());
@@ -89,43 +86,6 @@ fn parts_text(decision: &Decision) -> String {
     text.push_str(error_code.unwrap_or(""));
     text.push_str(error_message);
     text
-}
-
-/// The length of a string in UTF-16 code units, or -1 for none.
-fn utf16_length(text: Option<&str>) -> i64 {
-    match text {
-        None => -1,
-        Some(text) if text.is_ascii() => i64::try_from(text.len()).unwrap_or(i64::MAX),
-        Some(text) => i64::try_from(text.encode_utf16().count()).unwrap_or(i64::MAX),
-    }
-}
-
-/// The result as one character: `A`llow, `D`eny, `P` (require approval),
-/// `S` (require step-up), `R` (require deposit).
-fn result_code(result: DecisionResult) -> char {
-    match result {
-        DecisionResult::Allow => 'A',
-        DecisionResult::Deny => 'D',
-        DecisionResult::RequireApproval => 'P',
-        DecisionResult::RequireStepUp => 'S',
-        DecisionResult::RequireDeposit => 'R',
-    }
-}
-
-/// One rule's trace as a printable ASCII character: `@` (64) plus the bits
-/// `pattern_match` (1), `when_match` (2 times 0 for null, 1 for false, 2
-/// for true), `constraints_match` (8 times the same) and `final_match` (32).
-fn trace_code(record: RuleTrace) -> char {
-    let tristate = |value: Option<bool>| match value {
-        None => 0u8,
-        Some(false) => 1,
-        Some(true) => 2,
-    };
-    let bits = u8::from(record.pattern_match)
-        + 2 * tristate(record.when_match)
-        + 8 * tristate(record.constraints_match)
-        + 32 * u8::from(record.final_match);
-    char::from(b'@' + bits)
 }
 
 fn obligations<'e>(env: &'e Env, all: &[Obligation]) -> Result<Array<'e>> {

@@ -415,6 +415,18 @@ describe('request signatures', () => {
     openleash.verifyRequest(check({ headers, guard }));
     rejects(() => openleash.verifyRequest(check({ headers, guard })), SignatureError, 'NONCE_REPLAY');
   });
+
+  test('a per-signer limit leaves room for others', () => {
+    const guard = new ReplayGuard(10, { perSigner: 1 });
+    assert.equal(guard.capacity, 10);
+    openleash.verifyRequest(check({ headers: signed(), guard }));
+    rejects(() => openleash.verifyRequest(check({ headers: signed(), guard })), SignatureError, 'REPLAY_GUARD_FULL');
+    const other = openleash.generateKey({ kid: 'other-agent' });
+    const otherHeaders = openleash.signRequest(other, { ...request, now: NOW });
+    openleash.verifyRequest(check({ headers: otherHeaders, publicKey: other, guard }));
+    assert.equal(guard.size, 2);
+    assert.throws(() => new ReplayGuard(10, { perSigner: -1 }), RangeError);
+  });
 });
 
 describe('error codes', () => {

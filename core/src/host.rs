@@ -8,7 +8,7 @@
 //! the same shapes with the same errors.
 
 use crate::authorizer::{Authorization, Owner};
-use crate::eval::{Decision, RuleTrace};
+use crate::eval::{Decision, DecisionResult, RuleTrace};
 use crate::json::{Map, Value, format_number};
 use crate::keys::{Key, KeyError, KeyFile, PublicKey};
 use crate::request::{SignatureError, SignedHeaders};
@@ -108,6 +108,55 @@ fn trace_entry(rule_id: &str, record: RuleTrace) -> Value {
     );
     entry.insert("final_match".to_owned(), Value::Bool(record.final_match));
     Value::Object(entry)
+}
+
+/// Encodes a decision's trace as one printable ASCII character per rule,
+/// for the JavaScript bindings' compact decision encoding. Each character
+/// is `@` (64) plus the bits `pattern_match` (1), `when_match` (2 times 0
+/// for null, 1 for false, 2 for true), `constraints_match` (8 times the
+/// same) and `final_match` (32).
+pub fn trace_codes(decision: &Decision) -> String {
+    decision
+        .trace
+        .iter()
+        .map(|(_, record)| trace_code(record))
+        .collect()
+}
+
+fn trace_code(record: RuleTrace) -> char {
+    let tristate = |value: Option<bool>| match value {
+        None => 0u8,
+        Some(false) => 1,
+        Some(true) => 2,
+    };
+    let bits = u8::from(record.pattern_match)
+        + 2 * tristate(record.when_match)
+        + 8 * tristate(record.constraints_match)
+        + 32 * u8::from(record.final_match);
+    char::from(b'@' + bits)
+}
+
+/// Encodes a result as one character for the JavaScript bindings: `A`llow,
+/// `D`eny, `P` (require approval), `S` (require step-up), `R` (require
+/// deposit).
+pub fn result_code(result: DecisionResult) -> char {
+    match result {
+        DecisionResult::Allow => 'A',
+        DecisionResult::Deny => 'D',
+        DecisionResult::RequireApproval => 'P',
+        DecisionResult::RequireStepUp => 'S',
+        DecisionResult::RequireDeposit => 'R',
+    }
+}
+
+/// Counts a string in UTF-16 code units, the unit of JavaScript string
+/// indexes, or returns -1 for none.
+pub fn utf16_length(text: Option<&str>) -> i64 {
+    match text {
+        None => -1,
+        Some(text) if text.is_ascii() => i64::try_from(text.len()).unwrap_or(i64::MAX),
+        Some(text) => i64::try_from(text.encode_utf16().count()).unwrap_or(i64::MAX),
+    }
 }
 
 /// Converts an authorization: the decision with `proof_token` and
@@ -526,6 +575,31 @@ pub fn signed_headers_from_value(value: &Value) -> Result<SignedHeaders, Signatu
 mod tests {
     use super::*;
     use crate::json;
+
+    #[test]
+    fn trace_codes_are_printable() {
+        let all_set = RuleTrace {
+            pattern_match: true,
+            when_match: Some(true),
+            constraints_match: Some(true),
+            final_match: true,
+        };
+        assert_eq!(trace_code(all_set), char::from(64 + 1 + 4 + 16 + 32));
+        let missed = RuleTrace {
+            pattern_match: false,
+            when_match: None,
+            constraints_match: None,
+            final_match: false,
+        };
+        assert_eq!(trace_code(missed), '@');
+    }
+
+    #[test]
+    fn utf16_lengths_count_code_units() {
+        assert_eq!(utf16_length(None), -1);
+        assert_eq!(utf16_length(Some("abc")), 3);
+        assert_eq!(utf16_length(Some("é😀")), 3);
+    }
 
     #[test]
     fn params_refuse_unknown_and_ill_typed_fields() {
