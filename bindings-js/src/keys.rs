@@ -19,7 +19,7 @@ use crate::options::{random_uuid, timestamp};
 /// Reads one key given as JSON text.
 pub fn read_key(key_json: &str) -> Result<Key, Failure> {
     let value = parse_converted(key_json)?;
-    host_signing::key_from_value(&value).map_err(|problem| key_error(&problem))
+    host::key_from_value(&value).map_err(|problem| key_error(&problem))
 }
 
 /// Generates an Ed25519 signing key created at the given time and returns
@@ -78,8 +78,7 @@ impl KeySetHandle {
         let mut set = KeySet::new();
         if let Value::Array(items) = parse_converted(keys_json)? {
             for item in &items {
-                let key =
-                    host_signing::key_from_value(item).map_err(|problem| key_error(&problem))?;
+                let key = host::key_from_value(item).map_err(|problem| key_error(&problem))?;
                 set.insert(key).map_err(|problem| key_error(&problem))?;
             }
         }

@@ -60,7 +60,7 @@ fn value(env: &Env, text: &str) -> Result<Value> {
 }
 
 fn key_of(env: &Env, key_json: &str) -> Result<Key> {
-    host_signing::key_from_value(&value(env, key_json)?).map_err(|problem| key_error(env, &problem))
+    host::key_from_value(&value(env, key_json)?).map_err(|problem| key_error(env, &problem))
 }
 
 fn random_uuid() -> String {

@@ -25,7 +25,7 @@ use crate::options::timestamp_or_now;
 /// documentation for the forms).
 pub fn read_key(py: Python<'_>, object: &Bound<'_, PyAny>, name: &str) -> PyResult<Key> {
     let value = argument_value(object, name)?;
-    py.detach(|| host_signing::key_from_value(&value))
+    py.detach(|| host::key_from_value(&value))
         .map_err(|error| key_error(&error))
 }
 

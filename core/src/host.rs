@@ -10,7 +10,7 @@
 use crate::authorizer::{Authorization, Owner};
 use crate::eval::{Decision, DecisionResult, RuleTrace};
 use crate::json::{Map, Value, format_number};
-use crate::keys::{Key, KeyError, KeyFile, PublicKey};
+use crate::keys::{Key, KeyError, KeyFile, PublicKey, SecretKey};
 use crate::request::{SignatureError, SignedHeaders};
 use crate::time::Timestamp;
 use crate::token::{
@@ -172,13 +172,23 @@ pub fn authorization_to_value(authorization: &Authorization) -> Value {
     Value::Object(map)
 }
 
-/// Reads a key given as a key file object, a base64 DER public key or a
-/// `k4.public.` PASERK. A bare public key is named by its PASERK id.
+/// Reads a key given as a key file object, a base64 DER public key, a
+/// `k4.public.` PASERK or a `k4.secret.` PASERK. A key given as a bare
+/// public key or a PASERK is named by the `k4.pid` of its public key, so a
+/// verifier holding the public PASERK finds a token signed with the secret
+/// one by its `kid`. A PASERK of another version (`k3.public.…`) is refused
+/// with `KEY_INVALID_PASERK` rather than read as base64.
 pub fn key_from_value(value: &Value) -> Result<Key, KeyError> {
     match value {
         Value::Object(_) => KeyFile::from_value(value)?.to_key(),
+        Value::String(text) if text.starts_with("k4.secret.") => {
+            let secret = SecretKey::from_paserk(text)?;
+            Key::signing(secret.public_key().paserk_id(), secret)
+        }
         Value::String(text) => {
-            let public = if text.starts_with("k4.") {
+            // A base64 DER key never looks like a PASERK: an Ed25519
+            // SubjectPublicKeyInfo starts with `MCow`.
+            let public = if looks_like_paserk(text) {
                 PublicKey::from_paserk(text)?
             } else {
                 PublicKey::from_spki_base64(text)?
@@ -193,6 +203,16 @@ pub fn key_from_value(value: &Value) -> Result<Key, KeyError> {
             ),
         )),
     }
+}
+
+/// Returns true for text shaped like a PASERK of any version: `k`, a
+/// version number and a dot.
+fn looks_like_paserk(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('k') else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && rest.as_bytes().get(digits) == Some(&b'.')
 }
 
 /// `{public_key_b64, paserk, paserk_id}` of a public key.

@@ -1,57 +1,18 @@
 //! Conversions for signing and verifying that the bindings share beyond
-//! [`crate::host`]: keys given as `k4.secret.` PASERKs, the private half of
-//! a key, the signing key of a key set, and the clock skew a receiver of
-//! signed requests allows.
+//! [`crate::host`]: the private half of a key, the signing key of a key
+//! set, and the clock skew a receiver of signed requests allows.
 
 use zeroize::Zeroizing;
 
 use crate::host;
-use crate::json::{Value, format_number};
-use crate::keys::{Key, KeyError, KeySet, PublicKey, SecretKey};
+use crate::json::format_number;
+use crate::keys::{Key, KeyError, KeySet, SecretKey};
 use crate::request::{RequestCheck, SignatureError};
 use crate::time::Timestamp;
 use crate::token::TokenError;
 
-const SECRET_PASERK_HEADER: &str = "k4.secret.";
-
 /// Largest clock skew a receiver may allow, in seconds (one day).
 pub const MAX_SKEW_SECONDS: f64 = 86_400.0;
-
-/// Reads a key as [`host::key_from_value`] does (a key file object, a
-/// base64 DER public key or a `k4.public.` PASERK), and also a `k4.secret.`
-/// PASERK. A key read from a `k4.secret.` PASERK signs and is named by the
-/// `k4.pid` of its public key. [`host::key_from_value`] gives the same key
-/// read from its `k4.public.` PASERK the same id, so a verifier holding only
-/// the public PASERK finds it by the token's `kid`.
-///
-/// A PASERK of another version (`k3.public.…`) is refused with
-/// `KEY_INVALID_PASERK` rather than read as base64, which it is not.
-pub fn key_from_value(value: &Value) -> Result<Key, KeyError> {
-    if let Value::String(text) = value {
-        if text.starts_with(SECRET_PASERK_HEADER) {
-            let secret = SecretKey::from_paserk(text)?;
-            let kid = secret.public_key().paserk_id();
-            return Key::signing(kid, secret);
-        }
-        if is_other_paserk_version(text) {
-            // INVARIANT: the text does not start with `k4.public.`, so
-            // reading it as one reports KEY_INVALID_PASERK.
-            PublicKey::from_paserk(text)?;
-        }
-    }
-    host::key_from_value(value)
-}
-
-/// Returns true for text shaped like a PASERK of a version other than 4:
-/// `k`, a version number and a dot. Base64 DER keys never start that way
-/// (an Ed25519 SubjectPublicKeyInfo starts with `MCow`).
-fn is_other_paserk_version(text: &str) -> bool {
-    let Some(rest) = text.strip_prefix('k') else {
-        return false;
-    };
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    digits > 0 && rest.as_bytes().get(digits) == Some(&b'.') && !text.starts_with("k4.")
-}
 
 /// Returns the private half of `key`, or `KEY_NOT_SIGNING` for a key that
 /// only verifies (a key file without `private_key_b64`, a public key).
@@ -115,6 +76,7 @@ pub fn request_check(
 )]
 mod tests {
     use super::*;
+    use crate::json::Value;
 
     fn string(text: &str) -> Value {
         Value::String(text.to_owned())
@@ -123,7 +85,7 @@ mod tests {
     #[test]
     fn secret_paserk_key_is_named_by_public_id() {
         let secret = SecretKey::from_seed(&[3; 32]);
-        let key = key_from_value(&string(secret.to_paserk().as_str())).unwrap();
+        let key = host::key_from_value(&string(secret.to_paserk().as_str())).unwrap();
         let public = host::key_from_value(&string(&secret.public_key().to_paserk())).unwrap();
         assert_eq!(key.kid(), public.kid());
         assert!(key.secret_key().is_some());
@@ -142,7 +104,7 @@ mod tests {
             "KEY_NOT_SIGNING"
         );
         assert_eq!(
-            key_from_value(&string("k4.secret.AAAA"))
+            host::key_from_value(&string("k4.secret.AAAA"))
                 .unwrap_err()
                 .code(),
             "KEY_WRONG_LENGTH"
@@ -153,15 +115,15 @@ mod tests {
     fn paserks_of_other_versions_are_invalid_paserks() {
         for text in ["k3.public.AAAA", "k2.secret.AAAA", "k10.public.AAAA"] {
             assert_eq!(
-                key_from_value(&string(text)).unwrap_err().code(),
+                host::key_from_value(&string(text)).unwrap_err().code(),
                 "KEY_INVALID_PASERK",
                 "{text}"
             );
         }
         let spki = "MCowBQYDK2VwAyEAO2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik=";
-        assert!(key_from_value(&string(spki)).is_ok());
+        assert!(host::key_from_value(&string(spki)).is_ok());
         assert_eq!(
-            key_from_value(&string("kx.public.AAAA"))
+            host::key_from_value(&string("kx.public.AAAA"))
                 .unwrap_err()
                 .code(),
             "KEY_INVALID_BASE64"
