@@ -24,7 +24,7 @@ use crate::time::Timestamp;
 /// Default allowed difference between the request's timestamp and the
 /// receiver's clock, in milliseconds (5 minutes).
 pub const DEFAULT_MAX_SKEW_MS: u32 = 300_000;
-/// Longest agent id, nonce, method or path accepted, in bytes.
+/// Maximum length of an agent id, nonce, method or path, in bytes.
 pub const MAX_FIELD_BYTES: usize = 2048;
 /// Default number of nonces a [`ReplayGuard`] remembers.
 pub const DEFAULT_REPLAY_CAPACITY: usize = 100_000;
@@ -77,7 +77,7 @@ pub fn sign_request(
     }
 }
 
-/// How a receiver checks requests.
+/// The receiver's settings for checking requests.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestCheck {
     /// The receiver's current time.
@@ -262,13 +262,13 @@ fn digest(parts: &[&[u8]]) -> Digest32 {
 }
 
 impl ReplayGuard {
-    /// A guard that remembers up to `capacity` nonces, all of which one
-    /// signer may use.
+    /// Creates a guard that remembers up to `capacity` nonces, all of which
+    /// one signer may use.
     pub fn new(capacity: usize) -> ReplayGuard {
         ReplayGuard::with_signer_limit(capacity, capacity)
     }
 
-    /// A guard that remembers up to `capacity` nonces, at most
+    /// Creates a guard that remembers up to `capacity` nonces, at most
     /// `per_signer` of them for one signing key.
     pub fn with_signer_limit(capacity: usize, per_signer: usize) -> ReplayGuard {
         ReplayGuard {
@@ -405,7 +405,7 @@ impl SignatureError {
         self.code
     }
 
-    /// A description of the problem.
+    /// Returns a description of the problem.
     pub fn message(&self) -> &str {
         &self.message
     }

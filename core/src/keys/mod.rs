@@ -94,7 +94,7 @@ impl PublicKey {
         PublicKey::from_bytes(&paserk_public_to_bytes(text)?)
     }
 
-    /// The 32-byte compressed point.
+    /// Returns the 32-byte compressed point.
     pub fn to_bytes(&self) -> [u8; KEY_BYTES] {
         self.key.to_bytes()
     }
@@ -109,12 +109,12 @@ impl PublicKey {
         encoding::encode_standard(&self.to_spki_der())
     }
 
-    /// The `k4.public.` PASERK.
+    /// Returns the `k4.public.` PASERK.
     pub fn to_paserk(&self) -> String {
         paserk_public(&self.key.to_bytes())
     }
 
-    /// The `k4.pid.` PASERK id of this key.
+    /// Returns the `k4.pid.` PASERK id of this key.
     pub fn paserk_id(&self) -> String {
         paserk_public_id(&self.to_paserk())
     }
@@ -216,14 +216,14 @@ impl SecretKey {
         Ok(key)
     }
 
-    /// The public key.
+    /// Returns the public key.
     pub fn public_key(&self) -> PublicKey {
         PublicKey {
             key: self.key.verifying_key(),
         }
     }
 
-    /// The 32-byte seed. Handle with care.
+    /// Returns the 32-byte seed. Handle with care.
     pub fn seed(&self) -> Zeroizing<[u8; KEY_BYTES]> {
         Zeroizing::new(self.key.to_bytes())
     }
@@ -238,12 +238,12 @@ impl SecretKey {
         Zeroizing::new(encoding::encode_standard(&self.to_pkcs8_der()))
     }
 
-    /// The `k4.secret.` PASERK (seed followed by public key).
+    /// Returns the `k4.secret.` PASERK (seed followed by public key).
     pub fn to_paserk(&self) -> Zeroizing<String> {
         Zeroizing::new(paserk_secret(&self.key.to_keypair_bytes()))
     }
 
-    /// The `k4.sid.` PASERK id of this key.
+    /// Returns the `k4.sid.` PASERK id of this key.
     pub fn paserk_id(&self) -> String {
         paserk_secret_id(&self.to_paserk())
     }
@@ -282,7 +282,7 @@ impl KeyError {
         self.code
     }
 
-    /// A description of the problem.
+    /// Returns a description of the problem.
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -343,7 +343,7 @@ mod tests {
     }
 
     #[test]
-    fn small_order_and_off_curve_public_keys_are_refused() {
+    fn weak_and_off_curve_keys_rejected() {
         // The identity point and a point of order 4 (y = 0).
         let mut identity = [0u8; 32];
         identity[0] = 1;

@@ -4,7 +4,7 @@
 use super::{KeyError, PublicKey, SecretKey};
 use crate::time::Timestamp;
 
-/// Longest key id accepted, in bytes.
+/// Maximum length of a key id, in bytes.
 pub const MAX_KID_BYTES: usize = 256;
 /// Most keys a [`KeySet`] holds.
 pub const MAX_KEYS: usize = 1024;
@@ -25,7 +25,7 @@ pub struct Key {
 }
 
 impl Key {
-    /// A signing key.
+    /// Creates a signing key.
     pub fn signing(kid: impl Into<String>, secret: SecretKey) -> Result<Key, KeyError> {
         Ok(Key {
             kid: check_kid(kid.into())?,
@@ -36,7 +36,7 @@ impl Key {
         })
     }
 
-    /// A key that only verifies.
+    /// Creates a key that only verifies.
     pub fn verifying(kid: impl Into<String>, public: PublicKey) -> Result<Key, KeyError> {
         Ok(Key {
             kid: check_kid(kid.into())?,
@@ -47,30 +47,30 @@ impl Key {
         })
     }
 
-    /// A new signing key from the operating system's randomness, created
-    /// at `now`.
+    /// Generates a signing key from the operating system's randomness,
+    /// created at `now`.
     pub fn generate(kid: impl Into<String>, now: Timestamp) -> Result<Key, KeyError> {
         let mut key = Key::signing(kid, SecretKey::generate()?)?;
         key.created_at = Some(now);
         Ok(key)
     }
 
-    /// The key id.
+    /// Returns the key id.
     pub fn kid(&self) -> &str {
         &self.kid
     }
 
-    /// The public key.
+    /// Returns the public key.
     pub fn public_key(&self) -> &PublicKey {
         &self.public
     }
 
-    /// The private key, when this key signs.
+    /// Returns the private key, when this key signs.
     pub fn secret_key(&self) -> Option<&SecretKey> {
         self.secret.as_ref()
     }
 
-    /// The same key without its private half.
+    /// Returns the same key without its private half.
     pub fn to_verifying(&self) -> Key {
         Key {
             secret: None,
@@ -78,7 +78,7 @@ impl Key {
         }
     }
 
-    /// Whether the key is revoked at `at`.
+    /// Returns whether the key is revoked at `at`.
     pub fn is_revoked_at(&self, at: Timestamp) -> bool {
         self.revoked_at.is_some_and(|revoked| revoked <= at)
     }
@@ -97,12 +97,12 @@ fn check_kid(kid: String) -> Result<String, KeyError> {
     Ok(kid)
 }
 
-/// Keys by id: at most one active key signs, every key verifies until it is
-/// revoked.
+/// Keys by id: at most one active key signs, and every key verifies until
+/// it is revoked.
 ///
-/// Rotation adds a new key and makes it active; the previous key stays in
-/// the set so that tokens it signed keep verifying until they expire or the
-/// key is revoked.
+/// Rotation adds a new key and makes it active. The previous key stays in
+/// the set, so tokens it signed keep verifying until they expire or the key
+/// is revoked.
 #[derive(Clone, Debug, Default)]
 pub struct KeySet {
     keys: Vec<Key>,
@@ -111,12 +111,12 @@ pub struct KeySet {
 }
 
 impl KeySet {
-    /// An empty set.
+    /// Creates an empty set.
     pub fn new() -> KeySet {
         KeySet::default()
     }
 
-    /// A set holding `keys`; none is active.
+    /// Creates a set containing `keys`, none of them active.
     pub fn from_keys(keys: impl IntoIterator<Item = Key>) -> Result<KeySet, KeyError> {
         let mut set = KeySet::new();
         for key in keys {
