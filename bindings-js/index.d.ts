@@ -8,6 +8,7 @@ export {
   PolicyStack,
   evaluate,
   validatePolicy,
+  orderBindings,
   canonicalJson,
   actionHash,
   parseJson,

@@ -21,6 +21,7 @@ export {
   PolicyStack,
   evaluate,
   validatePolicy,
+  orderBindings,
   canonicalJson,
   actionHash,
   parseJson,

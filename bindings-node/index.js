@@ -151,6 +151,59 @@ function actionHash(action) {
   return actionHashOfText(jsonTextOf(action));
 }
 
+// The addon's binding functions take the records as JSON text.
+const orderBindingsOfText = native.orderBindings;
+const stackForAgentOfText = PolicyStack.forAgent;
+
+/** The group ids argument of the binding functions, checked. */
+function groupIdsOf(agentPrincipalId, groupIds) {
+  if (typeof agentPrincipalId !== 'string') {
+    throw invalidArgument('agentPrincipalId must be a string');
+  }
+  if (groupIds === undefined) {
+    return [];
+  }
+  if (!Array.isArray(groupIds) || !groupIds.every((id) => typeof id === 'string')) {
+    throw invalidArgument('groupIds must be an array of strings');
+  }
+  return groupIds;
+}
+
+function orderBindings(bindings, agentPrincipalId, groupIds) {
+  const groups = groupIdsOf(agentPrincipalId, groupIds);
+  const positions = orderBindingsOfText(jsonTextOf(bindings), agentPrincipalId, groups);
+  return positions.map((position) => bindings[position]);
+}
+
+Object.defineProperty(PolicyStack, 'forAgent', {
+  value: function forAgent(bindings, policies, agentPrincipalId, groupIds) {
+    const groups = groupIdsOf(agentPrincipalId, groupIds);
+    let entries;
+    if (policies instanceof Map) {
+      entries = [...policies.entries()].filter(([id]) => typeof id === 'string');
+    } else if (policies !== null && typeof policies === 'object') {
+      entries = Object.entries(policies);
+    } else {
+      throw invalidArgument('policies must be an object or a Map from policy id to Policy');
+    }
+    for (const [id, policy] of entries) {
+      if (!(policy instanceof Policy)) {
+        throw invalidArgument(`policies[${JSON.stringify(id)}] must be a Policy`);
+      }
+    }
+    return stackForAgentOfText.call(
+      PolicyStack,
+      jsonTextOf(bindings),
+      entries.map(([id]) => id),
+      entries.map(([, policy]) => policy),
+      agentPrincipalId,
+      groups,
+    );
+  },
+  writable: true,
+  configurable: true,
+});
+
 const tokens = tokenApi(native, clockOf, MAX_JSON_DEPTH, MAX_JSON_BYTES);
 
 module.exports = {
@@ -158,6 +211,7 @@ module.exports = {
   PolicyStack,
   evaluate,
   validatePolicy: native.validatePolicy,
+  orderBindings,
   canonicalJson,
   actionHash,
   parseJson: native.parseJson,

@@ -8,6 +8,7 @@ export const {
   PolicyStack,
   evaluate,
   validatePolicy,
+  orderBindings,
   canonicalJson,
   actionHash,
   parseJson,

@@ -136,6 +136,20 @@ export declare class PolicyStack {
    * `Policy`.
    */
   constructor(policies: ReadonlyArray<Policy>)
+  /**
+   * The stack that applies to an agent, from OpenLeash policy binding
+   * records: the bindings that apply, ordered as `orderBindings` orders
+   * them, each replaced by its policy from `policies` (keyed by policy
+   * id, as an object or a Map).
+   *
+   * Throws `PolicyError` with code `BINDING_INVALID` for a malformed
+   * record and `BINDING_UNKNOWN_POLICY` for an applying binding whose
+   * policy is not in `policies` (skipping it could allow what it
+   * denies); `TypeError` when a value of `policies` is not a `Policy` or
+   * an argument has the wrong type; `ValueConversionError` for records
+   * with no JSON form.
+   */
+  static forAgent(bindings: ReadonlyArray<PolicyBinding>, policies: Readonly<Record<string, Policy>> | ReadonlyMap<string, Policy>, agentPrincipalId: string, groupIds?: ReadonlyArray<string>): PolicyStack
   /** The layers, most specific first. */
   get layers(): Array<Policy>
   /** The rule ids of all layers, in evaluation order. */
@@ -365,6 +379,19 @@ export interface Obligation {
 }
 
 /**
+ * Orders OpenLeash policy binding records for an agent, most specific
+ * first: bindings for this agent, then for one of `groupIds`, then
+ * owner-wide ones; ascending `rank` (default 100) within each tier, equal
+ * ranks in input order. Bindings for another agent or another group are
+ * left out. Returns the given record objects.
+ *
+ * Throws `PolicyError` (`BINDING_INVALID`) for a malformed record,
+ * `TypeError` for an argument of the wrong type and
+ * `ValueConversionError` for records with no JSON form.
+ */
+export declare function orderBindings<B extends PolicyBinding>(bindings: ReadonlyArray<B>, agentPrincipalId: string, groupIds?: ReadonlyArray<string>): B[]
+
+/**
  * Parses JSON text with the engine's strict I-JSON parser, the one the
  * `openleash` CLI uses for actions. Unlike `JSON.parse` it rejects
  * duplicate keys (`JSON_DUPLICATE_KEY`), lone surrogate escapes
@@ -377,6 +404,25 @@ export interface Obligation {
  * `column`.
  */
 export declare function parseJson(text: string): JsonValue
+
+/**
+ * An OpenLeash policy binding record: which agent or group a policy
+ * applies to, and its rank. Other keys of the record (`owner_type`,
+ * `owner_id`...) are allowed and ignored.
+ */
+export interface PolicyBinding {
+  /** The bound policy. */
+  policy_id: string
+  /**
+   * The agent the binding is for, or null for a group or owner-wide
+   * binding. Required: a record without it is `BINDING_INVALID`.
+   */
+  applies_to_agent_principal_id: string | null
+  /** The group the binding is for; absent or null for none. */
+  applies_to_group_id?: string | null
+  /** Order within a tier, ascending; absent or null counts as 100. */
+  rank?: number | null
+}
 
 /** The agent making the request. */
 export interface Principal {

@@ -848,6 +848,7 @@ module.exports.evaluate = nativeBinding.evaluate
 module.exports.generateKey = nativeBinding.generateKey
 module.exports.MAX_JSON_BYTES = nativeBinding.MAX_JSON_BYTES
 module.exports.MAX_JSON_DEPTH = nativeBinding.MAX_JSON_DEPTH
+module.exports.orderBindings = nativeBinding.orderBindings
 module.exports.parseJson = nativeBinding.parseJson
 module.exports.publicKeyInfo = nativeBinding.publicKeyInfo
 module.exports.secretKeyPaserk = nativeBinding.secretKeyPaserk

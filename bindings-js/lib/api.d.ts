@@ -7,6 +7,7 @@ import type {
   DefaultEffect,
   Diagnostic,
   EvaluateOptions,
+  PolicyBinding,
   IssueOptions,
   IssuedToken,
   JsonValue,
@@ -74,6 +75,20 @@ export declare class PolicyStack {
   get document(): Record<string, JsonValue>;
   /** Evaluates an action against the stack; see `Policy.evaluate`. */
   evaluate(action: ActionRequest, options?: EvaluateOptions): Decision;
+  /**
+   * The stack that applies to an agent, from OpenLeash policy binding
+   * records: the bindings that apply, ordered as `orderBindings` orders
+   * them, each replaced by its policy from `policies` (keyed by policy id).
+   * Throws `PolicyError` (`BINDING_INVALID`, or `BINDING_UNKNOWN_POLICY`
+   * for an applying binding whose policy is missing: skipping it could
+   * allow what it denies) and `TypeError` for arguments of the wrong type.
+   */
+  static forAgent(
+    bindings: ReadonlyArray<PolicyBinding>,
+    policies: Readonly<Record<string, Policy>> | ReadonlyMap<string, Policy>,
+    agentPrincipalId: string,
+    groupIds?: ReadonlyArray<string>,
+  ): PolicyStack;
 }
 
 /** The same as `target.evaluate(action, options)`; `TypeError` for another target. */
@@ -81,6 +96,20 @@ export declare function evaluate(target: Policy | PolicyStack, action: ActionReq
 
 /** Every problem that stops a policy from loading; empty for a valid policy. Never throws for a bad policy. */
 export declare function validatePolicy(text: string): Diagnostic[];
+
+/**
+ * Orders OpenLeash policy binding records for an agent, most specific
+ * first: bindings for this agent, then for one of `groupIds`, then
+ * owner-wide ones; ascending `rank` (default 100) within each tier, equal
+ * ranks in input order. Bindings for another agent or group are left out.
+ * Returns the given records. Throws `PolicyError` (`BINDING_INVALID`) for
+ * a malformed record and `TypeError` for arguments of the wrong type.
+ */
+export declare function orderBindings<B extends PolicyBinding>(
+  bindings: ReadonlyArray<B>,
+  agentPrincipalId: string,
+  groupIds?: ReadonlyArray<string>,
+): B[];
 
 /**
  * RFC 8785 canonical JSON of a value. Throws `ValueConversionError` for a

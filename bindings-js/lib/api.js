@@ -324,6 +324,11 @@ export class PolicyStack {
     );
   }
 
+  /** The stack of the bound policies that apply to an agent (see `orderBindings`). */
+  static forAgent(bindings, policies, agentPrincipalId, groupIds) {
+    return stackForAgent(bindings, policies, agentPrincipalId, groupIds);
+  }
+
   static {
     stackHandle = (stack) => stack.#handle;
     stackRuleIds = (stack) => stack.#ruleIds;
@@ -340,6 +345,58 @@ export function evaluate(target, action, options) {
     return PolicyStack.prototype.evaluate.call(target, action, options);
   }
   throw invalidArgument('target must be a Policy or a PolicyStack');
+}
+
+/** The group ids argument of the binding functions, checked. */
+function groupIdsOf(agentPrincipalId, groupIds) {
+  stringArgument(agentPrincipalId, 'agentPrincipalId');
+  if (groupIds === undefined) {
+    return [];
+  }
+  if (!Array.isArray(groupIds) || !groupIds.every((id) => typeof id === 'string')) {
+    throw invalidArgument('groupIds must be an array of strings');
+  }
+  return groupIds;
+}
+
+/**
+ * Orders OpenLeash policy binding records for an agent, most specific
+ * first, and returns the given records. Throws PolicyError
+ * (BINDING_INVALID) for a malformed record.
+ */
+export function orderBindings(bindings, agentPrincipalId, groupIds) {
+  const groups = groupIdsOf(agentPrincipalId, groupIds);
+  const text = jsonTextOf(bindings);
+  const positions = JSON.parse(call(() => module.orderBindings(text, agentPrincipalId, JSON.stringify(groups), 'null')));
+  return positions.map((position) => bindings[position]);
+}
+
+/**
+ * The stack of the bound policies that apply to an agent; `policies` maps
+ * policy ids to Policy (an object or a Map). Throws PolicyError
+ * (BINDING_INVALID, BINDING_UNKNOWN_POLICY) and TypeError.
+ */
+function stackForAgent(bindings, policies, agentPrincipalId, groupIds) {
+  const groups = groupIdsOf(agentPrincipalId, groupIds);
+  let entries;
+  if (policies instanceof Map) {
+    entries = [...policies.entries()].filter(([id]) => typeof id === 'string');
+  } else if (policies !== null && typeof policies === 'object') {
+    entries = Object.entries(policies);
+  } else {
+    throw invalidArgument('policies must be an object or a Map from policy id to Policy');
+  }
+  for (const [id, policy] of entries) {
+    if (!isPolicy(policy)) {
+      throw invalidArgument(`policies[${JSON.stringify(id)}] must be a Policy`);
+    }
+  }
+  const text = jsonTextOf(bindings);
+  const ids = entries.map(([id]) => id);
+  const layers = JSON.parse(
+    call(() => module.orderBindings(text, agentPrincipalId, JSON.stringify(groups), JSON.stringify(ids))),
+  );
+  return new PolicyStack(layers.map((position) => entries[position][1]));
 }
 
 /** Returns every problem that stops a policy from loading; empty for a valid policy. */

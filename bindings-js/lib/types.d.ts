@@ -148,6 +148,22 @@ export interface Decision {
 }
 
 /** Options of an evaluation. */
+/**
+ * An OpenLeash policy binding record: which agent or group a policy
+ * applies to, and its rank. Other keys (`owner_type`, `owner_id`...) are
+ * allowed and ignored.
+ */
+export interface PolicyBinding {
+  /** The bound policy. */
+  policy_id: string;
+  /** The agent the binding is for, or null; required (a record without it is `BINDING_INVALID`). */
+  applies_to_agent_principal_id: string | null;
+  /** The group the binding is for; absent or null for none. */
+  applies_to_group_id?: string | null;
+  /** Order within a tier, ascending; absent or null counts as 100. */
+  rank?: number | null;
+}
+
 export interface EvaluateOptions {
   /** The evaluation time. Default: `Date.now()`. */
   now?: TimeInput;

@@ -14,7 +14,7 @@
 
 use openleash_core::action::{ActionError, ActionIssue};
 use openleash_core::json::{self, JsonError, Map, Value};
-use openleash_core::policy::{Diagnostic, PolicyError};
+use openleash_core::policy::{BindingError, Diagnostic, PolicyError};
 use openleash_core::time::TimeError;
 use openleash_core::{KeyError, SignatureError, TokenError};
 use wasm_bindgen::JsValue;
@@ -125,6 +125,12 @@ fn issues_value(all: &[ActionIssue]) -> Value {
 pub fn policy_error(problem: &PolicyError) -> Failure {
     Failure::new(ErrorClass::Policy, problem.code(), &problem.to_string())
         .with("diagnostics", diagnostics_value(problem.diagnostics()))
+}
+
+/// Builds a `PolicyError` without diagnostics for binding records.
+pub fn binding_error(problem: &BindingError) -> Failure {
+    Failure::new(ErrorClass::Policy, problem.code(), &problem.to_string())
+        .with("diagnostics", Value::Array(Vec::new()))
 }
 
 /// Builds an `ActionError` carrying every issue of `problem`.

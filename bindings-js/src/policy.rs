@@ -3,12 +3,14 @@
 //! `lib/api.js` wraps these handles in the package's `Policy` and
 //! `PolicyStack` classes; the handles only carry the core's objects.
 
-use openleash_core::json;
+use openleash_core::json::{self, Value};
+use openleash_core::policy::{Binding, binding_positions, bindings_from_value, layers_for_agent};
 use openleash_core::{Decision, Policy, PolicyStack};
 use wasm_bindgen::prelude::*;
 
 use crate::decision::decision_parts;
-use crate::errors::{diagnostics_value, policy_error};
+use crate::errors::{Failure, binding_error, diagnostics_value, policy_error};
+use crate::json::parse_converted;
 use crate::options::{RandomIds, evaluation_options};
 
 /// A compiled policy.
@@ -178,4 +180,73 @@ pub fn validate_policy(text: &str) -> String {
         Ok(_) => "[]".to_owned(),
         Err(problem) => json::to_json(&diagnostics_value(problem.diagnostics())),
     }
+}
+
+/// Reads binding records from the JSON text `lib/convert.js` wrote.
+fn binding_records(bindings_json: &str) -> Result<Vec<Binding>, Failure> {
+    let value = parse_converted(bindings_json)?;
+    bindings_from_value(&value).map_err(|problem| binding_error(&problem))
+}
+
+/// Reads a JSON array of strings that `lib/api.js` wrote (its callers have
+/// checked that every item is a string). Strings travel as JSON text
+/// because wasm-bindgen's glue for `Vec<String>` costs kilobytes of module
+/// size.
+fn strings(text: &str) -> Result<Vec<String>, Failure> {
+    let value = parse_converted(text)?;
+    Ok(value
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// Orders binding records for an agent (see
+/// `openleash_core::policy::order_bindings`) and returns a JSON array of
+/// positions: in the records when `policy_ids_json` is `null`, else in that
+/// array of the supplied policies' ids, one per layer of the agent's stack
+/// (`BINDING_UNKNOWN_POLICY` for an applying binding whose policy is not
+/// among them). One export with JSON text in and out keeps the module
+/// small.
+#[wasm_bindgen(js_name = orderBindings)]
+pub fn order_bindings(
+    bindings_json: &str,
+    agent_principal_id: &str,
+    group_ids_json: &str,
+    policy_ids_json: &str,
+) -> Result<String, JsValue> {
+    Ok(ordered_positions(
+        bindings_json,
+        agent_principal_id,
+        group_ids_json,
+        policy_ids_json,
+    )?)
+}
+
+fn ordered_positions(
+    bindings_json: &str,
+    agent_principal_id: &str,
+    group_ids_json: &str,
+    policy_ids_json: &str,
+) -> Result<String, Failure> {
+    let bindings = binding_records(bindings_json)?;
+    let group_ids = strings(group_ids_json)?;
+    let groups: Vec<&str> = group_ids.iter().map(String::as_str).collect();
+    let positions = if policy_ids_json == "null" {
+        binding_positions(&bindings, agent_principal_id, &groups)
+    } else {
+        let policy_ids = strings(policy_ids_json)?;
+        let lookup = |policy_id: &str| policy_ids.iter().position(|id| id == policy_id);
+        layers_for_agent(&bindings, lookup, agent_principal_id, &groups)
+            .map_err(|problem| binding_error(&problem))?
+    };
+    let items = positions
+        .into_iter()
+        .map(|position| Value::Number(position as f64))
+        .collect();
+    Ok(json::to_json(&Value::Array(items)))
 }

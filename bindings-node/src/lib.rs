@@ -24,7 +24,9 @@ pub mod types;
 // `index.js` calls.
 pub use errors::{panic_for_tests, register_error_classes};
 pub use json::{MAX_JSON_BYTES, MAX_JSON_DEPTH, action_hash, canonical_json, parse_json};
-pub use policy::{Policy, PolicyStack, evaluate, unreadable_action_decision, validate_policy};
+pub use policy::{
+    Policy, PolicyStack, evaluate, order_bindings, unreadable_action_decision, validate_policy,
+};
 pub use testing::{testing_ed25519_verify, testing_paseto_sign, testing_paseto_verify};
 pub use tokens::{
     Authorizer, KeySet, ReplayGuard, generate_key, issue_token, public_key_info,

@@ -6,13 +6,17 @@ use napi::bindgen_prelude::{Array, ClassInstance, Either, FromNapiValue, Object,
 use napi::{Env, JsValue, Result, ValueType};
 use napi_derive::napi;
 use openleash_core::Decision;
+use openleash_core::json;
+use openleash_core::policy::{
+    Binding, BindingError, binding_positions, bindings_from_value, layers_for_agent,
+};
 use openleash_core::yaml::YamlLimits;
 use openleash_core::{Policy as CorePolicy, PolicyStack as CoreStack};
 
 use crate::convert::{diagnostics, to_js};
 use crate::decision::decision_parts;
 use crate::errors::{ErrorClass, error, guarded, policy_error, type_error};
-use crate::json::string_argument;
+use crate::json::{json_error, string_argument};
 use crate::options::{evaluation_options, os_random};
 
 /// A validated, compiled policy document. Immutable: load it once and
@@ -163,6 +167,49 @@ impl PolicyStack {
         })
     }
 
+    /// The stack that applies to an agent, from OpenLeash policy binding
+    /// records: the bindings that apply, ordered as `orderBindings` orders
+    /// them, each replaced by its policy from `policies` (keyed by policy
+    /// id, as an object or a Map).
+    ///
+    /// Throws `PolicyError` with code `BINDING_INVALID` for a malformed
+    /// record and `BINDING_UNKNOWN_POLICY` for an applying binding whose
+    /// policy is not in `policies` (skipping it could allow what it
+    /// denies); `TypeError` when a value of `policies` is not a `Policy` or
+    /// an argument has the wrong type; `ValueConversionError` for records
+    /// with no JSON form.
+    // Writable and configurable so that `index.js` can put its wrapper,
+    // which writes the records as JSON text, in its place.
+    #[napi(
+        factory,
+        writable = true,
+        configurable = true,
+        ts_args_type = "bindings: ReadonlyArray<PolicyBinding>, policies: Readonly<Record<string, Policy>> | ReadonlyMap<string, Policy>, agentPrincipalId: string, groupIds?: ReadonlyArray<string>"
+    )]
+    pub fn for_agent(
+        env: Env,
+        bindings_json: String,
+        policy_ids: Vec<String>,
+        policies: Unknown,
+        agent_principal_id: String,
+        group_ids: Vec<String>,
+    ) -> Result<PolicyStack> {
+        guarded(&env, || {
+            let bindings = binding_records(&env, &bindings_json)?;
+            let supplied = policy_list(&env, policies)?;
+            let groups: Vec<&str> = group_ids.iter().map(String::as_str).collect();
+            let lookup = |policy_id: &str| {
+                let position = policy_ids.iter().position(|id| id == policy_id)?;
+                supplied.get(position).cloned()
+            };
+            let layers = layers_for_agent(&bindings, lookup, &agent_principal_id, &groups)
+                .map_err(|problem| binding_error(&env, &problem))?;
+            Ok(PolicyStack {
+                inner: CoreStack::new(layers),
+            })
+        })
+    }
+
     /// The layers, most specific first.
     #[napi(getter)]
     pub fn layers(&self) -> Vec<Policy> {
@@ -300,6 +347,53 @@ fn policy_list(env: &Env, value: Unknown) -> Result<Vec<CorePolicy>> {
         }
     }
     Ok(layers)
+}
+
+/// Orders OpenLeash policy binding records for an agent, most specific
+/// first: bindings for this agent, then for one of `groupIds`, then
+/// owner-wide ones; ascending `rank` (default 100) within each tier, equal
+/// ranks in input order. Bindings for another agent or another group are
+/// left out. Returns the given record objects.
+///
+/// Throws `PolicyError` (`BINDING_INVALID`) for a malformed record,
+/// `TypeError` for an argument of the wrong type and
+/// `ValueConversionError` for records with no JSON form.
+#[napi(
+    ts_generic_types = "B extends PolicyBinding",
+    ts_args_type = "bindings: ReadonlyArray<B>, agentPrincipalId: string, groupIds?: ReadonlyArray<string>",
+    ts_return_type = "B[]"
+)]
+pub fn order_bindings(
+    env: Env,
+    bindings_json: String,
+    agent_principal_id: String,
+    group_ids: Vec<String>,
+) -> Result<Vec<u32>> {
+    guarded(&env, || {
+        let bindings = binding_records(&env, &bindings_json)?;
+        let groups: Vec<&str> = group_ids.iter().map(String::as_str).collect();
+        Ok(binding_positions(&bindings, &agent_principal_id, &groups)
+            .into_iter()
+            .map(|position| u32::try_from(position).unwrap_or(u32::MAX))
+            .collect())
+    })
+}
+
+/// Reads binding records from the JSON text `index.js` wrote.
+fn binding_records(env: &Env, text: &str) -> Result<Vec<Binding>> {
+    let value = json::parse(text).map_err(|problem| json_error(env, &problem, false))?;
+    bindings_from_value(&value).map_err(|problem| binding_error(env, &problem))
+}
+
+/// A `PolicyError` without diagnostics for binding records.
+fn binding_error(env: &Env, problem: &BindingError) -> napi::Error {
+    error(
+        env,
+        ErrorClass::Policy,
+        problem.code(),
+        &problem.to_string(),
+        |fields| fields.set("diagnostics", env.create_array(0)?),
+    )
 }
 
 /// Reads a file, stopping one byte past `max_bytes` so that the size check

@@ -216,3 +216,23 @@ pub struct RelyingParty {
     )]
     pub trust_profile: Option<String>,
 }
+
+/// An OpenLeash policy binding record: which agent or group a policy
+/// applies to, and its rank. Other keys of the record (`owner_type`,
+/// `owner_id`...) are allowed and ignored.
+#[napi(object)]
+pub struct PolicyBinding {
+    /// The bound policy.
+    #[napi(js_name = "policy_id")]
+    pub policy_id: String,
+    /// The agent the binding is for, or null for a group or owner-wide
+    /// binding. Required: a record without it is `BINDING_INVALID`.
+    #[napi(js_name = "applies_to_agent_principal_id", ts_type = "string | null")]
+    pub applies_to_agent_principal_id: String,
+    /// The group the binding is for; absent or null for none.
+    #[napi(js_name = "applies_to_group_id", ts_type = "string | null")]
+    pub applies_to_group_id: Option<String>,
+    /// Order within a tier, ascending; absent or null counts as 100.
+    #[napi(ts_type = "number | null")]
+    pub rank: Option<f64>,
+}

@@ -7,7 +7,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use openleash_core::action::ActionIssue;
-use openleash_core::policy::Diagnostic;
+use openleash_core::policy::{BindingError, Diagnostic};
 use openleash_core::{
     ActionError as CoreActionError, KeyError as CoreKeyError, PolicyError as CorePolicyError,
     SignatureError as CoreSignatureError, TokenError as CoreTokenError,
@@ -72,6 +72,11 @@ pub fn policy_error(py: Python<'_>, error: &CorePolicyError) -> PyErr {
         }
         Err(failure) => failure,
     }
+}
+
+/// `PolicyError(message, code, [])` for binding records that cannot be used.
+pub fn binding_error(py: Python<'_>, error: &BindingError) -> PyErr {
+    PolicyError::new_err((error.to_string(), error.code(), PyList::empty(py).unbind()))
 }
 
 fn issue_dict<'py>(py: Python<'py>, issue: &ActionIssue) -> PyResult<Bound<'py, PyDict>> {

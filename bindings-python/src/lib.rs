@@ -112,6 +112,7 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<PyPolicyStack>()?;
     module.add_function(wrap_pyfunction!(evaluate, module)?)?;
     module.add_function(wrap_pyfunction!(validate_policy, module)?)?;
+    module.add_function(wrap_pyfunction!(policy::order_bindings, module)?)?;
     module.add_function(wrap_pyfunction!(canonical_json, module)?)?;
     module.add_function(wrap_pyfunction!(action_hash, module)?)?;
     module.add_function(wrap_pyfunction!(_after_fork, module)?)?;

@@ -3,16 +3,17 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use openleash_core::policy::{Binding, binding_positions, bindings_from_value, layers_for_agent};
 use openleash_core::yaml::YamlLimits;
 use openleash_core::{Decision, EvaluationOptions, Policy, PolicyError, PolicyStack, Value};
-use pyo3::exceptions::{PyOSError, PyTypeError};
+use pyo3::exceptions::{PyKeyError, PyOSError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use crate::convert::{self, Failure};
 use crate::decision::{DecisionTemplates, decision_dict};
-use crate::errors::{diagnostic_list, no_panic, policy_error};
+use crate::errors::{binding_error, diagnostic_list, no_panic, policy_error};
 use crate::ids::OsRandomIds;
 use crate::options::evaluation_options;
 
@@ -198,6 +199,54 @@ impl PyPolicyStack {
                 })?;
                 layers.push(layer.unbind());
             }
+            let stack = PolicyStack::new(layers.iter().map(|layer| layer.get().policy.clone()));
+            Ok(PyPolicyStack {
+                stack,
+                layers,
+                templates: PyOnceLock::new(),
+            })
+        })
+    }
+
+    /// The stack that applies to an agent, from OpenLeash policy binding
+    /// records (dicts with `policy_id`, `applies_to_agent_principal_id`,
+    /// and optionally `applies_to_group_id` and `rank`): the bindings that
+    /// apply, ordered as `order_bindings` orders them, each replaced by its
+    /// policy from `policies` (a mapping from policy id to Policy).
+    ///
+    /// Raises PolicyError with code `BINDING_INVALID` for a malformed
+    /// record and `BINDING_UNKNOWN_POLICY` for an applying binding whose
+    /// policy is not in `policies` (skipping it could allow what it
+    /// denies), and TypeError when a value of `policies` is not a Policy.
+    #[staticmethod]
+    #[pyo3(signature = (bindings, policies, agent_principal_id, group_ids = Vec::new()))]
+    fn for_agent(
+        py: Python<'_>,
+        bindings: &Bound<'_, PyAny>,
+        policies: &Bound<'_, PyAny>,
+        agent_principal_id: &str,
+        group_ids: Vec<String>,
+    ) -> PyResult<PyPolicyStack> {
+        no_panic(|| {
+            let bindings = binding_records(py, bindings)?;
+            let groups: Vec<&str> = group_ids.iter().map(String::as_str).collect();
+            let lookup = |policy_id: &str| -> Option<PyResult<Py<PyPolicy>>> {
+                match policies.get_item(policy_id) {
+                    Ok(item) => Some(item.cast_into::<PyPolicy>().map(Bound::unbind).map_err(
+                        |_| {
+                            PyTypeError::new_err(format!(
+                                "policies[{policy_id:?}] must be a Policy"
+                            ))
+                        },
+                    )),
+                    Err(error) if error.is_instance_of::<PyKeyError>(py) => None,
+                    Err(error) => Some(Err(error)),
+                }
+            };
+            let layers = layers_for_agent(&bindings, lookup, agent_principal_id, &groups)
+                .map_err(|error| binding_error(py, &error))?
+                .into_iter()
+                .collect::<PyResult<Vec<Py<PyPolicy>>>>()?;
             let stack = PolicyStack::new(layers.iter().map(|layer| layer.get().policy.clone()));
             Ok(PyPolicyStack {
                 stack,
@@ -393,4 +442,36 @@ fn os_error(py: Python<'_>, error: &std::io::Error, path: &Path) -> PyErr {
         .and_then(|text| text.extract::<String>())
         .unwrap_or_else(|_| error.to_string());
     PyOSError::new_err((errno, strerror, filename))
+}
+
+/// Reads binding records from a list of dicts.
+fn binding_records(py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<Vec<Binding>> {
+    let value = convert::argument_value(records, "bindings")?;
+    bindings_from_value(&value).map_err(|error| binding_error(py, &error))
+}
+
+/// Order OpenLeash policy binding records for an agent, most specific
+/// first: bindings for this agent, then for one of `group_ids`, then
+/// owner-wide ones; ascending `rank` (default 100) within each tier, equal
+/// ranks in input order. Bindings for another agent or another group are
+/// left out. Returns the given record objects.
+///
+/// Raises PolicyError (`BINDING_INVALID`) for a malformed record.
+#[pyfunction]
+#[pyo3(signature = (bindings, agent_principal_id, group_ids = Vec::new()))]
+pub fn order_bindings<'py>(
+    py: Python<'py>,
+    bindings: &Bound<'py, PyAny>,
+    agent_principal_id: &str,
+    group_ids: Vec<String>,
+) -> PyResult<Bound<'py, PyList>> {
+    no_panic(|| {
+        let records = binding_records(py, bindings)?;
+        let groups: Vec<&str> = group_ids.iter().map(String::as_str).collect();
+        let ordered = binding_positions(&records, agent_principal_id, &groups)
+            .into_iter()
+            .map(|position| bindings.get_item(position))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, ordered)
+    })
 }

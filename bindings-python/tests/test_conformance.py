@@ -4,8 +4,8 @@ This mirrors the Rust runner (cli/src/suite/corpus.rs, compare.rs and
 deviations.rs, token.rs): the same checks per case kind, the same deviation
 list (tests/conformance/deviations.json), where a listed case passes only
 by showing the behaviour its entry describes and fails if it matches the
-reference. `bindings` cases are skipped (binding ordering is not part of
-the Python API). Token cases issue through `issue_proof_token` and verify
+reference. Binding cases order the records through `order_bindings` and
+build the stack through `PolicyStack.for_agent`. Token cases issue through `issue_proof_token` and verify
 through `verify_token`; the cross-language vector file adds the request
 signature (reproduced through `sign_request`, checked through
 `verify_request`) and its proof token.
@@ -46,6 +46,7 @@ from openleash_core import (
     action_hash,
     canonical_json,
     issue_proof_token,
+    order_bindings,
     sign_request,
     verify_request,
     verify_token,
@@ -59,9 +60,7 @@ DEVIATIONS_FILE = REPO / "tests" / "conformance" / "deviations.json"
 # the Rust runner). No v1 rule reads the time.
 CORPUS_NOW = "2025-03-01T12:00:00.000Z"
 
-SKIPPED_KINDS = {
-    "bindings": "binding ordering is not part of the Python API",
-}
+SKIPPED_KINDS: Dict[str, str] = {}
 
 
 class DuplicateKeys(dict):  # type: ignore[type-arg]
@@ -187,6 +186,9 @@ class Observed:
     canonical_json: Optional[str] = None
     # For token cases: per verification, None when valid, else the code.
     token_codes: Optional[List[Optional[str]]] = None
+    # For binding cases: the code of a rejected record, or the order.
+    binding_code: Optional[str] = None
+    ordered_policy_ids: Optional[List[str]] = None
 
 
 def run_eval(case: Dict[str, Any]) -> Observed:
@@ -395,7 +397,20 @@ def check_ours(ours: Dict[str, Any], observed: Observed) -> Optional[str]:
         return f"expected token verification results {ours['token_verify']}, got {observed.token_codes}"
     if "canonical_json" in ours and observed.canonical_json != ours["canonical_json"]:
         return f"expected canonical JSON {ours['canonical_json']}, got {observed.canonical_json}"
-    unknown = set(ours) - {"policy_error", "action_error", "input_error", "decision", "token_verify", "canonical_json"}
+    if "binding_error" in ours and observed.binding_code != ours["binding_error"]:
+        return f"expected binding error code {ours['binding_error']}, got {observed.binding_code}"
+    if "ordered_policy_ids" in ours and observed.ordered_policy_ids != ours["ordered_policy_ids"]:
+        return f"expected binding order {ours['ordered_policy_ids']}, got {observed.ordered_policy_ids}"
+    unknown = set(ours) - {
+        "policy_error",
+        "action_error",
+        "input_error",
+        "decision",
+        "token_verify",
+        "canonical_json",
+        "binding_error",
+        "ordered_policy_ids",
+    }
     if unknown:
         return f"deviation fields this runner cannot check: {sorted(unknown)}"
     return None
@@ -557,6 +572,37 @@ class Case:
     data: Dict[str, Any]
 
 
+def run_bindings(case: Dict[str, Any]) -> Observed:
+    """Orders the records, then checks that the stack built from them has
+    one layer per applying binding, in the same order."""
+    observed = Observed()
+    agent = case["agent_principal_id"]
+    groups = case.get("agent_group_ids", [])
+    try:
+        ordered = order_bindings(case["bindings"], agent, groups)
+    except PolicyError as error:
+        observed.binding_code = error.code
+        observed.reference = f"binding rejected: {error}"
+        return observed
+    ids = [record["policy_id"] for record in ordered]
+    observed.ordered_policy_ids = ids
+    # One single-rule policy per id, the rule named after its policy.
+    policies = {
+        record["policy_id"]: Policy.from_yaml(
+            f"version: 1\ndefault: passthrough\nrules:\n  - {{id: {json.dumps(record['policy_id'])}, effect: allow, action: purchase}}\n"
+        )
+        for record in case["bindings"]
+    }
+    stack = PolicyStack.for_agent(case["bindings"], policies, agent, groups)
+    if stack.rule_ids != ids:
+        observed.reference = f"PolicyStack.for_agent layered {stack.rule_ids}, order_bindings gave {ids}"
+        return observed
+    want = case["expect"]["ordered_policy_ids"]
+    if ids != want:
+        observed.reference = f"expected order {want}, got {ids}"
+    return observed
+
+
 def corpus_cases() -> List[Case]:
     cases = []
     for path in sorted(CORPUS_DIR.glob("*.json")):
@@ -586,6 +632,7 @@ RUNNERS = {
     "canonical": run_canonical,
     "action_request": run_action_request,
     "token": run_token,
+    "bindings": run_bindings,
 }
 VECTOR_RUNNERS = {
     "testvectors": run_testvectors,
@@ -621,17 +668,17 @@ def test_corpus_counts_match_the_rust_runner() -> None:
 
     # 299 cases in the corpus files plus three checks of the cross-language
     # vector file (action hash, request signature, token), as in the Rust
-    # runner; the 10 binding-order cases are skipped.
+    # runner.
     assert len(CASES) == 302
-    assert statuses.count("skipped") == 10
-    assert {case.kind for case, status in outcomes if status == "skipped"} == {"bindings"}
+    assert statuses.count("skipped") == 0
     assert statuses.count("failed") == 0
-    assert statuses.count("passed") + statuses.count("deviation") == 302 - 10
+    assert statuses.count("passed") + statuses.count("deviation") == 302
+    assert sum(1 for case in CASES if case.kind == "bindings") == 10
     assert sum(1 for case in CASES if case.kind == "token") == 8
     # Every listed deviation of a kind this package runs is exercised.
     runnable_deviations = [case_id for case_id in DEVIATIONS if case_id not in skipped_ids]
     assert statuses.count("deviation") == len(runnable_deviations)
-    assert len(runnable_deviations) == 43
+    assert len(runnable_deviations) == 44
     assert "token-basic" in runnable_deviations
 
 

@@ -11,7 +11,9 @@
 use openleash_core::json::parse;
 use std::collections::HashMap;
 
-use openleash_core::policy::{Binding, order_bindings, stack_for_agent};
+use openleash_core::policy::{
+    Binding, MAX_BINDINGS, binding_positions, bindings_from_value, order_bindings, stack_for_agent,
+};
 use openleash_core::{
     Action, DecisionResult, EvaluationOptions, Policy, PolicyStack, SequentialIds, Timestamp,
 };
@@ -95,6 +97,54 @@ fn binding_for_another_agent_never_applies_through_a_group() {
         .map(|binding| binding.policy_id.as_str())
         .collect();
     assert_eq!(ordered, ["group", "owner"]);
+}
+
+#[test]
+fn binding_records_are_read_as_an_array_and_ordered_by_position() {
+    let records = parse(
+        r#"[{"policy_id": "owner", "applies_to_agent_principal_id": null},
+            {"policy_id": "late", "applies_to_agent_principal_id": "agent-a", "rank": 300},
+            {"policy_id": "other", "applies_to_agent_principal_id": "agent-b"},
+            {"policy_id": "early", "applies_to_agent_principal_id": "agent-a", "rank": 5}]"#,
+    )
+    .unwrap();
+    let bindings = bindings_from_value(&records).unwrap();
+    assert_eq!(binding_positions(&bindings, "agent-a", &[]), [3, 1, 0]);
+    assert_eq!(binding_positions(&bindings, "agent-c", &[]), [0]);
+}
+
+#[test]
+fn bad_binding_records_name_their_index() {
+    let problem = bindings_from_value(
+        &parse(r#"[{"policy_id": "a", "applies_to_agent_principal_id": null}, {"policy_id": 7}]"#)
+            .unwrap(),
+    )
+    .unwrap_err();
+    assert_eq!(problem.code(), "BINDING_INVALID");
+    assert!(
+        problem.message().starts_with("bindings[1]: policy_id"),
+        "{problem}"
+    );
+
+    let problem = bindings_from_value(&parse(r#"{"policy_id": "a"}"#).unwrap()).unwrap_err();
+    assert_eq!(problem.code(), "BINDING_INVALID");
+    assert_eq!(problem.message(), "bindings must be an array, found object");
+
+    let record = r#"{"policy_id": "a", "applies_to_agent_principal_id": null}"#;
+    let at_limit = format!("[{}]", vec![record; MAX_BINDINGS].join(","));
+    assert_eq!(
+        bindings_from_value(&parse(&at_limit).unwrap())
+            .unwrap()
+            .len(),
+        MAX_BINDINGS
+    );
+    let over = format!("[{}]", vec![record; MAX_BINDINGS + 1].join(","));
+    let problem = bindings_from_value(&parse(&over).unwrap()).unwrap_err();
+    assert_eq!(problem.code(), "BINDING_INVALID");
+    assert!(
+        problem.message().contains("more than the limit"),
+        "{problem}"
+    );
 }
 
 #[test]

@@ -18,7 +18,6 @@ export const CORPUS_NOW = new Date(1_740_830_400_000);
 /** Case kinds this runner skips, with the reason reported for each case. */
 export const SKIPPED_KINDS = new Map([
   ['token', 'proof token cases run in tokens.test.mjs (helpers/tokens.mjs)'],
-  ['bindings', 'binding ordering is not part of the JavaScript API'],
 ]);
 
 const DEVIATION_FIELDS = new Set([
@@ -83,6 +82,9 @@ export async function runCorpusFile(openleash, text, deviations) {
         break;
       case 'action_request':
         observed = await runActionRequest(openleash, testCase, rawAction);
+        break;
+      case 'bindings':
+        observed = runBindings(openleash, testCase);
         break;
       default:
         throw new Error(`unknown corpus kind ${JSON.stringify(whole.kind)}`);
@@ -175,6 +177,44 @@ export function attempt(body, errorClass) {
     }
     throw error;
   }
+}
+
+/**
+ * Orders the records through `orderBindings`, then checks that
+ * `PolicyStack.forAgent` layers one policy per applying binding in the same
+ * order.
+ */
+function runBindings(openleash, testCase) {
+  const observed = newObserved();
+  const agent = testCase.agent_principal_id;
+  const groups = testCase.agent_group_ids ?? [];
+  const ordered = attempt(() => openleash.orderBindings(testCase.bindings, agent, groups), openleash.PolicyError);
+  if (ordered.error !== undefined) {
+    observed.bindingCode = ordered.error.code;
+    observed.reference = `binding rejected: ${ordered.error.message}`;
+    return observed;
+  }
+  const ids = ordered.value.map((record) => record.policy_id);
+  observed.orderedPolicyIds = ids;
+  // One single-rule policy per id, the rule named after its policy.
+  const policies = new Map(
+    testCase.bindings.map((record) => [
+      record.policy_id,
+      openleash.Policy.fromYaml(
+        `version: 1\ndefault: passthrough\nrules:\n  - {id: ${JSON.stringify(record.policy_id)}, effect: allow, action: purchase}\n`,
+      ),
+    ]),
+  );
+  const stack = openleash.PolicyStack.forAgent(testCase.bindings, policies, agent, groups);
+  if (!jsonEq(stack.ruleIds, ids)) {
+    observed.reference = `PolicyStack.forAgent layered ${JSON.stringify(stack.ruleIds)}, orderBindings gave ${JSON.stringify(ids)}`;
+    return observed;
+  }
+  const want = testCase.expect.ordered_policy_ids;
+  if (!jsonEq(ids, want)) {
+    observed.reference = `expected order ${JSON.stringify(want)}, got ${JSON.stringify(ids)}`;
+  }
+  return observed;
 }
 
 async function runEval(openleash, testCase, rawAction) {

@@ -32,7 +32,8 @@ class OpenLeashError(ValueError):
 class PolicyError(OpenLeashError):
     """A policy that failed to load. ``code`` is the first diagnostic's code,
     ``diagnostics`` lists every problem (code, message, path, line,
-    column)."""
+    column). Binding records that cannot be used raise it too, with the code
+    ``BINDING_INVALID`` or ``BINDING_UNKNOWN_POLICY`` and no diagnostics."""
 
     diagnostics: List[Diagnostic]
 

@@ -2,7 +2,7 @@
 
 import os
 from datetime import datetime
-from typing import Any, Iterable, Mapping, Optional, Union
+from typing import Any, Iterable, List, Mapping, Optional, Sequence, TypeVar, Union
 
 from typing import Literal, final
 
@@ -21,6 +21,7 @@ __all__ = [
     "PolicyStack",
     "evaluate",
     "validate_policy",
+    "order_bindings",
     "canonical_json",
     "action_hash",
     "generate_key",
@@ -100,6 +101,14 @@ class PolicyStack:
     """Several policies layered most specific first."""
 
     def __new__(cls, policies: Iterable[Policy]) -> PolicyStack: ...
+    @staticmethod
+    def for_agent(
+        bindings: Sequence[Mapping[str, Any]],
+        policies: Mapping[str, Policy],
+        agent_principal_id: str,
+        group_ids: Sequence[str] = ...,
+    ) -> PolicyStack:
+        """The stack of the bound policies that apply to an agent."""
     @property
     def layers(self) -> list[Policy]:
         """The layers, most specific first."""
@@ -136,6 +145,15 @@ def evaluate(
 
 def validate_policy(text: str) -> list[Diagnostic]:
     """Check a YAML policy and return its problems (empty when valid)."""
+
+_Binding = TypeVar("_Binding", bound=Mapping[str, Any])
+
+def order_bindings(
+    bindings: Sequence[_Binding],
+    agent_principal_id: str,
+    group_ids: Sequence[str] = ...,
+) -> List[_Binding]:
+    """The binding records that apply to an agent, most specific first."""
 
 def canonical_json(value: Any) -> str:
     """Serialize a value as RFC 8785 canonical JSON."""

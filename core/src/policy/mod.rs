@@ -9,7 +9,10 @@ mod validate;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-pub use binding::{Binding, BindingError, order_bindings, stack_for_agent};
+pub use binding::{
+    Binding, BindingError, MAX_BINDINGS, binding_positions, bindings_from_value, layers_for_agent,
+    order_bindings, stack_for_agent,
+};
 pub use diagnostic::{Diagnostic, PolicyError};
 pub use model::{AssuranceLevel, DefaultEffect, Effect, ObligationType};
 pub use path::MAX_PATH_CHARS;
