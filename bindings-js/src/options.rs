@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 
 use openleash_core::action::Uuid;
-use openleash_core::{EvaluationOptions, Timestamp};
+use openleash_core::{EvaluationOptions, Timestamp, host};
 
 use crate::errors::{ErrorClass, Failure, time_error};
 
@@ -32,7 +32,8 @@ pub fn timestamp(millis: f64, text: Option<String>) -> Result<Timestamp, Failure
     let whole = millis.trunc() as i64;
     Timestamp::from_unix_millis(whole).ok_or_else(|| {
         invalid(format!(
-            "invalid timestamp: {millis} ms since the Unix epoch is outside the years 0000 to 9999"
+            "invalid timestamp: {} ms since the Unix epoch is outside the years 0000 to 9999",
+            host::display_number(millis)
         ))
     })
 }
@@ -53,7 +54,10 @@ pub fn evaluation_options(
         return Err(Failure::new(
             ErrorClass::OpenLeash,
             "INVALID_PROOF_TTL",
-            &format!("defaultProofTtlSeconds must be a positive number of seconds, found {ttl}"),
+            &format!(
+                "defaultProofTtlSeconds must be a positive number of seconds, found {}",
+                host::display_number(ttl)
+            ),
         ));
     }
     Ok(EvaluationOptions {

@@ -78,7 +78,7 @@ pub fn verify_token(
     let options = verify_options(purpose, now, leeway_seconds, expect_json, footer)?;
     let verified =
         token::verify(token, keys.keys(), &options).map_err(|problem| token_error(&problem))?;
-    Ok(json::to_json(&host::verified_to_value(&verified)))
+    Ok(json::to_json(&host::verified_to_value(verified)))
 }
 
 fn verify_options(

@@ -325,7 +325,7 @@ pub fn verify_token<'e>(
             }
             let verified = token::verify(&token_text, keys, &options)
                 .map_err(|problem| token_error(env, &problem))?;
-            to_js(env, &host::verified_to_value(&verified))
+            to_js(env, &host::verified_to_value(verified))
         })
     })
 }

@@ -139,7 +139,7 @@ pub fn verify_token<'py>(
         let verified = py
             .detach(|| token::verify(&token, &keys, &options))
             .map_err(|error| token_error(&error))?;
-        to_python(py, &host::verified_to_value(&verified))
+        to_python(py, &host::verified_to_value(verified))
     })
 }
 

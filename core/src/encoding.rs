@@ -125,23 +125,45 @@ fn decode(body: &[u8], table: &[u8; 256]) -> Result<Vec<u8>, Base64Error> {
     if body.len() % 4 == 1 {
         return Err(Base64Error::InvalidLength);
     }
+    // A symbol's value is below 64 and INVALID has the high bits set, so
+    // OR-ing a group's values tells whether any symbol was invalid; only
+    // then is the group searched for the offset to report.
+    let value = |symbol: u8| table.get(usize::from(symbol)).copied().unwrap_or(INVALID);
+    let invalid_at = |start: usize, group: &[u8]| {
+        let offset = group
+            .iter()
+            .position(|&symbol| value(symbol) == INVALID)
+            .unwrap_or(0);
+        Base64Error::InvalidCharacter(start + offset)
+    };
     let mut out = Vec::with_capacity(body.len() / 4 * 3 + 2);
-    for (chunk_index, chunk) in body.chunks(4).enumerate() {
-        let mut n = 0u32;
-        for (offset, &symbol) in chunk.iter().enumerate() {
-            let value = table.get(usize::from(symbol)).copied().unwrap_or(INVALID);
-            if value == INVALID {
-                return Err(Base64Error::InvalidCharacter(chunk_index * 4 + offset));
-            }
-            n |= u32::from(value) << (18 - 6 * offset);
+    let groups = body.chunks_exact(4);
+    let rest = groups.remainder();
+    for (index, group) in groups.enumerate() {
+        let &[a, b, c, d] = group else { continue };
+        let (a, b, c, d) = (value(a), value(b), value(c), value(d));
+        if (a | b | c | d) & !63 != 0 {
+            return Err(invalid_at(index * 4, group));
         }
-        let [_, a, b, c] = n.to_be_bytes();
-        match chunk.len() {
-            4 => out.extend_from_slice(&[a, b, c]),
-            3 if c == 0 => out.extend_from_slice(&[a, b]),
-            2 if b == 0 && c == 0 => out.push(a),
-            _ => return Err(Base64Error::NonCanonical),
+        let n = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
+        let [_, x, y, z] = n.to_be_bytes();
+        out.extend_from_slice(&[x, y, z]);
+    }
+    let start = body.len() - rest.len();
+    let mut n = 0u32;
+    for (offset, &symbol) in rest.iter().enumerate() {
+        let symbol_value = value(symbol);
+        if symbol_value == INVALID {
+            return Err(invalid_at(start, rest));
         }
+        n |= u32::from(symbol_value) << (18 - 6 * offset);
+    }
+    let [_, a, b, c] = n.to_be_bytes();
+    match rest.len() {
+        0 => {}
+        3 if c == 0 => out.extend_from_slice(&[a, b]),
+        2 if b == 0 && c == 0 => out.push(a),
+        _ => return Err(Base64Error::NonCanonical),
     }
     Ok(out)
 }
@@ -204,5 +226,22 @@ mod tests {
         assert_eq!(decode_url("Zh"), Err(Base64Error::NonCanonical));
         assert_eq!(decode_url("Zm9vY"), Err(Base64Error::InvalidLength));
         assert_eq!(decode_url("Zm9 vg"), Err(Base64Error::InvalidCharacter(3)));
+    }
+
+    #[test]
+    fn reports_the_offset_of_the_first_invalid_character() {
+        let valid = encode_url(&[7u8; 30]);
+        for position in 0..valid.len() {
+            for bad in [b'=', b' ', b'+', 0xc3] {
+                let mut bytes = valid.clone().into_bytes();
+                bytes[position] = bad;
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                assert_eq!(
+                    decode_url(&text),
+                    Err(Base64Error::InvalidCharacter(position)),
+                    "{text:?}"
+                );
+            }
+        }
     }
 }

@@ -502,9 +502,9 @@ pub fn display_number(value: f64) -> String {
 
 /// `{claims, kid, purpose, issued_at, expires_at}`; `purpose` is `proof`,
 /// `approval` or `session`.
-pub fn verified_to_value(verified: &VerifiedToken) -> Value {
+pub fn verified_to_value(verified: VerifiedToken) -> Value {
     let mut map = Map::with_capacity(5);
-    map.insert("claims".to_owned(), Value::Object(verified.claims.clone()));
+    map.insert("claims".to_owned(), Value::Object(verified.claims));
     map.insert("kid".to_owned(), string(&verified.kid));
     map.insert("purpose".to_owned(), string(verified.kind.name()));
     map.insert("issued_at".to_owned(), time(verified.issued_at));

@@ -115,6 +115,26 @@ pub fn verify_parsed(
     }
 }
 
+/// Checks a parsed token's signature with a key of a key set, which keeps
+/// a verification table.
+pub fn verify_parsed_with_key(
+    parsed: &Parsed,
+    key: &crate::keys::Key,
+    implicit_assertion: &[u8],
+) -> Result<(), PasetoError> {
+    let signed = pae(&[
+        HEADER.as_bytes(),
+        &parsed.message,
+        &parsed.footer,
+        implicit_assertion,
+    ]);
+    if key.verify(&signed, &parsed.signature) {
+        Ok(())
+    } else {
+        Err(PasetoError::BadSignature)
+    }
+}
+
 /// Verifies a token with `key`. When `expected_footer` is given the token's
 /// footer must equal it (an absent footer equals the empty one).
 pub fn verify(

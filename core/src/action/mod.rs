@@ -397,8 +397,18 @@ fn check_shape_at(value: &Value, depth: usize) -> Result<(), ActionIssue> {
         Value::Number(number) if !number.is_finite() => Err(ActionIssue {
             code: "ACTION_INVALID_NUMBER",
             path: String::new(),
+            // Spelled as JavaScript does; formatting the float here would
+            // also link the standard library's float printing into the
+            // WebAssembly module for this one message.
             message: format!(
-                "the action contains the non-finite number {number}, which JSON cannot represent"
+                "the action contains the non-finite number {}, which JSON cannot represent",
+                if number.is_nan() {
+                    "NaN"
+                } else if *number > 0.0 {
+                    "Infinity"
+                } else {
+                    "-Infinity"
+                }
             ),
         }),
         Value::Array(_) | Value::Object(_) if depth >= json::MAX_JSON_DEPTH => Err(ActionIssue {

@@ -13,6 +13,7 @@ mod parse;
 mod value;
 
 pub use canonical::{action_hash, canonical_json, sha256_hex, to_json};
+pub(crate) use number::integer_digits;
 pub use number::{check_number_literal, format_number};
 pub use parse::{
     JsonError, JsonLimits, MAX_JSON_BYTES, MAX_JSON_DEPTH, parse, parse_bytes, parse_with_limits,

@@ -52,14 +52,70 @@ pub fn check_number_literal(literal: &str) -> Result<f64, NumberProblem> {
         return Ok(parsed);
     }
     let (digits, exponent) = normalize_decimal(literal);
-    // Every double of magnitude 2^53 or more is an integer; `{:.0}` prints its
-    // exact decimal expansion, which must equal the literal's exact value.
-    let exact = format!("{:.0}", parsed.abs());
+    // Every double of magnitude 2^53 or more is an integer, whose exact
+    // decimal expansion must equal the literal's exact value.
+    let exact = integer_digits(parsed);
     if normalize_decimal(&exact) == (digits, exponent) {
         Ok(parsed)
     } else {
         Err(NumberProblem::Inexact)
     }
+}
+
+/// The exact decimal expansion of the magnitude of a double that has no
+/// fractional part (every double of magnitude 2^53 or more has none), such
+/// as `9007199254740993` for 2^53 + 2.
+///
+/// Written out here rather than with `format!("{:.0}")`: the standard
+/// library's float formatting adds kilobytes to the WebAssembly module.
+/// A fractional part, which callers never pass, is dropped.
+pub(crate) fn integer_digits(value: f64) -> String {
+    const LIMB: u64 = 1_000_000_000;
+    let bits = value.abs().to_bits();
+    let biased_exponent = (bits >> 52) & 0x7ff;
+    let fraction = bits & ((1 << 52) - 1);
+    // value = mantissa × 2^shift
+    let (mantissa, shift) = if biased_exponent == 0 {
+        (fraction, -1074)
+    } else {
+        (
+            fraction | (1 << 52),
+            i64::try_from(biased_exponent).unwrap_or(0) - 1075,
+        )
+    };
+    if shift <= 0 {
+        return (mantissa >> shift.unsigned_abs().min(63)).to_string();
+    }
+    // Little-endian limbs in base 10^9, doubled `shift` times in steps of
+    // at most 2^29, so that a limb times the step plus a carry fits in u64.
+    let mut limbs = Vec::with_capacity(36);
+    let mut rest = mantissa;
+    while rest > 0 {
+        limbs.push(rest % LIMB);
+        rest /= LIMB;
+    }
+    let mut remaining = shift.unsigned_abs();
+    while remaining > 0 {
+        let step = remaining.min(29);
+        remaining -= step;
+        let mut carry = 0;
+        for limb in &mut limbs {
+            let product = (*limb << step) + carry;
+            *limb = product % LIMB;
+            carry = product / LIMB;
+        }
+        while carry > 0 {
+            limbs.push(carry % LIMB);
+            carry /= LIMB;
+        }
+    }
+    let mut text = limbs.last().map(u64::to_string).unwrap_or_default();
+    for limb in limbs.iter().rev().skip(1) {
+        let digits = limb.to_string();
+        text.push_str(&"0".repeat(9 - digits.len()));
+        text.push_str(&digits);
+    }
+    text
 }
 
 /// Reduces a decimal literal to `(significant digits, exponent)` such that
@@ -120,6 +176,39 @@ pub fn format_number(number: f64) -> String {
 )]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integer_digits_match_the_exact_expansion() {
+        // The standard library's `{:.0}` prints the exact expansion; the
+        // hand-written one must agree on every magnitude of integral double.
+        let mut values = vec![
+            0.0,
+            1.0,
+            2.0f64.powi(53),
+            2.0f64.powi(53) + 2.0,
+            f64::MAX,
+            1e21,
+            1e300,
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for exponent in 0..=1023 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let mantissa =
+                1.0 + f64::from(u32::try_from(state >> 40).unwrap()) / f64::from(1u32 << 24);
+            let value = (mantissa * 2.0f64.powi(exponent)).trunc();
+            values.push(value);
+            values.push(-value);
+        }
+        for value in values {
+            assert_eq!(
+                integer_digits(value),
+                format!("{:.0}", value.abs()),
+                "{value:e}"
+            );
+        }
+    }
 
     #[test]
     fn safe_integers_are_accepted() {

@@ -14,6 +14,7 @@
 mod der;
 mod file;
 mod paserk;
+pub mod prepared;
 mod set;
 
 use std::fmt;
@@ -122,12 +123,20 @@ impl PublicKey {
     /// Verifies an Ed25519 signature with the strict rules of RFC 8032
     /// section 5.1.7 plus the checks `verify_strict` adds: a non-canonical
     /// `S` and a small-order `R` are refused.
+    ///
+    /// For a key that verifies many signatures, [`Key::verify`] is faster:
+    /// it keeps a table of multiples of the key.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
         let Ok(bytes) = <&[u8; SIGNATURE_BYTES]>::try_from(signature) else {
             return false;
         };
         let signature = ed25519_dalek::Signature::from_bytes(bytes);
         self.key.verify_strict(message, &signature).is_ok()
+    }
+
+    /// The ed25519-dalek key, for the precomputed tables.
+    pub(crate) fn dalek(&self) -> &ed25519_dalek::VerifyingKey {
+        &self.key
     }
 
     /// Verifies with the cofactorless RFC 8032 check only (no small-order

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
-use crate::json::{Map, Value};
+use crate::json::{Map, Value, format_number};
 use crate::regex::JsRegex;
 use crate::yaml::{Mark, Node, NodeValue};
 
@@ -603,7 +603,10 @@ impl Validator {
             if seconds <= 0.0 {
                 self.error(
                     "POLICY_INVALID_VALUE",
-                    format!("ttl_seconds must be greater than 0, found {seconds}"),
+                    format!(
+                        "ttl_seconds must be greater than 0, found {}",
+                        format_number(seconds)
+                    ),
                     &ttl_path,
                     ttl_node.mark,
                 );
@@ -981,7 +984,11 @@ fn rule_warnings(root: &Node, rules: &[Rule]) -> Vec<Diagnostic> {
         {
             warnings.push(Diagnostic::new(
                 "POLICY_EMPTY_AMOUNT_RANGE",
-                format!("amount_min {min} is greater than amount_max {max}, so no amount satisfies the rule and it never matches"),
+                format!(
+                    "amount_min {} is greater than amount_max {}, so no amount satisfies the rule and it never matches",
+                    format_number(min),
+                    format_number(max)
+                ),
                 format!("rules[{position}].constraints"),
                 mark.line,
                 mark.column,

@@ -184,7 +184,10 @@ fn expiry(now: Timestamp, ttl_seconds: f64) -> Result<Timestamp, TokenError> {
     let invalid = || {
         TokenError::new(
             "TOKEN_INVALID_TTL",
-            format!("a token lifetime must be a positive number of seconds, found {ttl_seconds}"),
+            format!(
+                "a token lifetime must be a positive number of seconds, found {}",
+                crate::json::format_number(ttl_seconds)
+            ),
         )
     };
     if !ttl_seconds.is_finite() || ttl_seconds <= 0.0 {
@@ -309,7 +312,7 @@ pub fn verify(
         _ => None,
     };
     let key = select_key(keys, claimed_kid)?;
-    paseto::verify_parsed(&parsed, key.public_key(), &options.implicit_assertion)
+    paseto::verify_parsed_with_key(&parsed, key, &options.implicit_assertion)
         .map_err(TokenError::from_paseto)?;
     if key.is_revoked_at(options.now) || keys.is_revoked_at(key, options.now) {
         return Err(TokenError::new(

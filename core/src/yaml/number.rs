@@ -146,9 +146,9 @@ fn exact_decimal_integer(digits: &str) -> Option<f64> {
     if !value.is_finite() {
         return None;
     }
-    // A finite double is an integer here, and `{:.0}` prints its exact
-    // decimal expansion, so equal text means no rounding happened.
-    (format!("{value:.0}") == significant).then_some(value)
+    // A finite double is an integer here, so equal exact decimal expansions
+    // mean no rounding happened.
+    (crate::json::integer_digits(value) == significant).then_some(value)
 }
 
 /// Returns the value of `digits` in radix 2^`bits_per_digit` if an `f64`
