@@ -155,7 +155,10 @@ function actionHash(action) {
 const orderBindingsOfText = native.orderBindings;
 const stackForAgentOfText = PolicyStack.forAgent;
 
-/** The group ids argument of the binding functions, checked. */
+/**
+ * Checks the group ids argument of the binding functions and returns a
+ * copy, so that what is checked is what is sent.
+ */
 function groupIdsOf(agentPrincipalId, groupIds) {
   if (typeof agentPrincipalId !== 'string') {
     throw invalidArgument('agentPrincipalId must be a string');
@@ -163,16 +166,23 @@ function groupIdsOf(agentPrincipalId, groupIds) {
   if (groupIds === undefined) {
     return [];
   }
-  if (!Array.isArray(groupIds) || !groupIds.every((id) => typeof id === 'string')) {
+  const groups = Array.isArray(groupIds) ? Array.prototype.slice.call(groupIds) : undefined;
+  if (groups === undefined || !groups.every((id) => typeof id === 'string')) {
     throw invalidArgument('groupIds must be an array of strings');
   }
-  return groupIds;
+  return groups;
+}
+
+/** Copies an array of records, so that each record is read once; returns anything else as it is. */
+function recordsOf(bindings) {
+  return Array.isArray(bindings) ? Array.prototype.slice.call(bindings) : bindings;
 }
 
 function orderBindings(bindings, agentPrincipalId, groupIds) {
   const groups = groupIdsOf(agentPrincipalId, groupIds);
-  const positions = orderBindingsOfText(jsonTextOf(bindings), agentPrincipalId, groups);
-  return positions.map((position) => bindings[position]);
+  const records = recordsOf(bindings);
+  const positions = orderBindingsOfText(jsonTextOf(records), agentPrincipalId, jsonTextOf(groups));
+  return positions.map((position) => records[position]);
 }
 
 Object.defineProperty(PolicyStack, 'forAgent', {
@@ -193,11 +203,11 @@ Object.defineProperty(PolicyStack, 'forAgent', {
     }
     return stackForAgentOfText.call(
       PolicyStack,
-      jsonTextOf(bindings),
-      entries.map(([id]) => id),
+      jsonTextOf(recordsOf(bindings)),
+      jsonTextOf(entries.map(([id]) => id)),
       entries.map(([, policy]) => policy),
       agentPrincipalId,
-      groups,
+      jsonTextOf(groups),
     );
   },
   writable: true,

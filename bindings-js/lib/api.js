@@ -347,16 +347,25 @@ export function evaluate(target, action, options) {
   throw invalidArgument('target must be a Policy or a PolicyStack');
 }
 
-/** The group ids argument of the binding functions, checked. */
+/**
+ * Checks the group ids argument of the binding functions and returns a
+ * copy, so that what is checked is what is sent.
+ */
 function groupIdsOf(agentPrincipalId, groupIds) {
   stringArgument(agentPrincipalId, 'agentPrincipalId');
   if (groupIds === undefined) {
     return [];
   }
-  if (!Array.isArray(groupIds) || !groupIds.every((id) => typeof id === 'string')) {
+  const groups = Array.isArray(groupIds) ? Array.prototype.slice.call(groupIds) : undefined;
+  if (groups === undefined || !groups.every((id) => typeof id === 'string')) {
     throw invalidArgument('groupIds must be an array of strings');
   }
-  return groupIds;
+  return groups;
+}
+
+/** Copies an array of records, so that each record is read once; returns anything else as it is. */
+function recordsOf(bindings) {
+  return Array.isArray(bindings) ? Array.prototype.slice.call(bindings) : bindings;
 }
 
 /**
@@ -366,13 +375,15 @@ function groupIdsOf(agentPrincipalId, groupIds) {
  */
 export function orderBindings(bindings, agentPrincipalId, groupIds) {
   const groups = groupIdsOf(agentPrincipalId, groupIds);
-  const text = jsonTextOf(bindings);
-  const positions = JSON.parse(call(() => module.orderBindings(text, agentPrincipalId, JSON.stringify(groups), 'null')));
-  return positions.map((position) => bindings[position]);
+  const records = recordsOf(bindings);
+  const text = jsonTextOf(records);
+  const groupsText = jsonTextOf(groups);
+  const positions = JSON.parse(call(() => module.orderBindings(text, agentPrincipalId, groupsText, 'null')));
+  return positions.map((position) => records[position]);
 }
 
 /**
- * The stack of the bound policies that apply to an agent; `policies` maps
+ * Builds the stack of the bound policies that apply to an agent; `policies` maps
  * policy ids to Policy (an object or a Map). Throws PolicyError
  * (BINDING_INVALID, BINDING_UNKNOWN_POLICY) and TypeError.
  */
@@ -391,11 +402,10 @@ function stackForAgent(bindings, policies, agentPrincipalId, groupIds) {
       throw invalidArgument(`policies[${JSON.stringify(id)}] must be a Policy`);
     }
   }
-  const text = jsonTextOf(bindings);
-  const ids = entries.map(([id]) => id);
-  const layers = JSON.parse(
-    call(() => module.orderBindings(text, agentPrincipalId, JSON.stringify(groups), JSON.stringify(ids))),
-  );
+  const text = jsonTextOf(recordsOf(bindings));
+  const groupsText = jsonTextOf(groups);
+  const idsText = jsonTextOf(entries.map(([id]) => id));
+  const layers = JSON.parse(call(() => module.orderBindings(text, agentPrincipalId, groupsText, idsText)));
   return new PolicyStack(layers.map((position) => entries[position][1]));
 }
 

@@ -4,7 +4,10 @@
 //! `PolicyStack` classes; the handles only carry the core's objects.
 
 use openleash_core::json::{self, Value};
-use openleash_core::policy::{Binding, binding_positions, bindings_from_value, layers_for_agent};
+use openleash_core::policy::{
+    Binding, MAX_GROUP_IDS, MAX_POLICIES, binding_positions, bindings_from_value, layers_for_agent,
+    strings_from_value,
+};
 use openleash_core::{Decision, Policy, PolicyStack};
 use wasm_bindgen::prelude::*;
 
@@ -188,21 +191,12 @@ fn binding_records(bindings_json: &str) -> Result<Vec<Binding>, Failure> {
     bindings_from_value(&value).map_err(|problem| binding_error(&problem))
 }
 
-/// Reads a JSON array of strings that `lib/api.js` wrote (its callers have
-/// checked that every item is a string). Strings travel as JSON text
-/// because wasm-bindgen's glue for `Vec<String>` costs kilobytes of module
-/// size.
-fn strings(text: &str) -> Result<Vec<String>, Failure> {
+/// Reads a JSON array of strings (group ids, policy ids) that `lib/api.js`
+/// wrote. Strings travel as JSON text because wasm-bindgen's glue for
+/// `Vec<String>` costs kilobytes of module size.
+fn strings(text: &str, name: &str, max: usize) -> Result<Vec<String>, Failure> {
     let value = parse_converted(text)?;
-    Ok(value
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| item.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default())
+    strings_from_value(&value, name, max).map_err(|problem| binding_error(&problem))
 }
 
 /// Orders binding records for an agent (see
@@ -234,12 +228,12 @@ fn ordered_positions(
     policy_ids_json: &str,
 ) -> Result<String, Failure> {
     let bindings = binding_records(bindings_json)?;
-    let group_ids = strings(group_ids_json)?;
+    let group_ids = strings(group_ids_json, "groupIds", MAX_GROUP_IDS)?;
     let groups: Vec<&str> = group_ids.iter().map(String::as_str).collect();
     let positions = if policy_ids_json == "null" {
         binding_positions(&bindings, agent_principal_id, &groups)
     } else {
-        let policy_ids = strings(policy_ids_json)?;
+        let policy_ids = strings(policy_ids_json, "policies", MAX_POLICIES)?;
         let lookup = |policy_id: &str| policy_ids.iter().position(|id| id == policy_id);
         layers_for_agent(&bindings, lookup, agent_principal_id, &groups)
             .map_err(|problem| binding_error(&problem))?

@@ -4,7 +4,7 @@
 use napi::Env;
 use napi::Result;
 use napi::bindgen_prelude::Either;
-use openleash_core::{EvaluationOptions, Timestamp};
+use openleash_core::{EvaluationOptions, Timestamp, host};
 
 use crate::errors::{ErrorClass, error};
 
@@ -29,7 +29,10 @@ pub fn evaluation_options(
             env,
             ErrorClass::OpenLeash,
             "INVALID_PROOF_TTL",
-            &format!("defaultProofTtlSeconds must be a positive number of seconds, found {ttl}"),
+            &format!(
+                "defaultProofTtlSeconds must be a positive number of seconds, found {}",
+                host::display_number(ttl)
+            ),
             |_| Ok(()),
         ));
     }
@@ -76,7 +79,8 @@ fn timestamp_from_millis(env: &Env, millis: f64) -> Result<Timestamp> {
     let whole = millis.trunc() as i64;
     Timestamp::from_unix_millis(whole).ok_or_else(|| {
         invalid(format!(
-            "invalid timestamp: {millis} ms since the Unix epoch is outside the years 0000 to 9999"
+            "invalid timestamp: {} ms since the Unix epoch is outside the years 0000 to 9999",
+            host::display_number(millis)
         ))
     })
 }

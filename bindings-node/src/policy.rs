@@ -8,7 +8,8 @@ use napi_derive::napi;
 use openleash_core::Decision;
 use openleash_core::json;
 use openleash_core::policy::{
-    Binding, BindingError, binding_positions, bindings_from_value, layers_for_agent,
+    Binding, BindingError, MAX_GROUP_IDS, MAX_POLICIES, binding_positions, bindings_from_value,
+    layers_for_agent, strings_from_value,
 };
 use openleash_core::yaml::YamlLimits;
 use openleash_core::{Policy as CorePolicy, PolicyStack as CoreStack};
@@ -189,20 +190,23 @@ impl PolicyStack {
     pub fn for_agent(
         env: Env,
         bindings_json: String,
-        policy_ids: Vec<String>,
+        policy_ids_json: String,
         policies: Unknown,
-        agent_principal_id: String,
-        group_ids: Vec<String>,
+        agent_principal_id: Unknown,
+        group_ids_json: String,
     ) -> Result<PolicyStack> {
         guarded(&env, || {
+            let agent = string_argument(&env, agent_principal_id, "agentPrincipalId")?;
             let bindings = binding_records(&env, &bindings_json)?;
+            let group_ids = string_list(&env, &group_ids_json, "groupIds", MAX_GROUP_IDS)?;
+            let policy_ids = string_list(&env, &policy_ids_json, "policies", MAX_POLICIES)?;
             let supplied = policy_list(&env, policies)?;
             let groups: Vec<&str> = group_ids.iter().map(String::as_str).collect();
             let lookup = |policy_id: &str| {
                 let position = policy_ids.iter().position(|id| id == policy_id)?;
                 supplied.get(position).cloned()
             };
-            let layers = layers_for_agent(&bindings, lookup, &agent_principal_id, &groups)
+            let layers = layers_for_agent(&bindings, lookup, &agent, &groups)
                 .map_err(|problem| binding_error(&env, &problem))?;
             Ok(PolicyStack {
                 inner: CoreStack::new(layers),
@@ -366,13 +370,15 @@ fn policy_list(env: &Env, value: Unknown) -> Result<Vec<CorePolicy>> {
 pub fn order_bindings(
     env: Env,
     bindings_json: String,
-    agent_principal_id: String,
-    group_ids: Vec<String>,
+    agent_principal_id: Unknown,
+    group_ids_json: String,
 ) -> Result<Vec<u32>> {
     guarded(&env, || {
+        let agent = string_argument(&env, agent_principal_id, "agentPrincipalId")?;
         let bindings = binding_records(&env, &bindings_json)?;
+        let group_ids = string_list(&env, &group_ids_json, "groupIds", MAX_GROUP_IDS)?;
         let groups: Vec<&str> = group_ids.iter().map(String::as_str).collect();
-        Ok(binding_positions(&bindings, &agent_principal_id, &groups)
+        Ok(binding_positions(&bindings, &agent, &groups)
             .into_iter()
             .map(|position| u32::try_from(position).unwrap_or(u32::MAX))
             .collect())
@@ -385,7 +391,15 @@ fn binding_records(env: &Env, text: &str) -> Result<Vec<Binding>> {
     bindings_from_value(&value).map_err(|problem| binding_error(env, &problem))
 }
 
-/// A `PolicyError` without diagnostics for binding records.
+/// Reads a list of strings (group ids, policy ids) from the JSON text
+/// `index.js` wrote. Strings travel as JSON text so that the core's parser
+/// rejects lone surrogates, which N-API would replace with U+FFFD.
+fn string_list(env: &Env, text: &str, name: &str, max: usize) -> Result<Vec<String>> {
+    let value = json::parse(text).map_err(|problem| json_error(env, &problem, false))?;
+    strings_from_value(&value, name, max).map_err(|problem| binding_error(env, &problem))
+}
+
+/// Builds a `PolicyError` without diagnostics for binding records.
 fn binding_error(env: &Env, problem: &BindingError) -> napi::Error {
     error(
         env,

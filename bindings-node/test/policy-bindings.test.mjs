@@ -106,3 +106,48 @@ test('PolicyStack.forAgent refuses policies that are not Policy objects', () => 
   assert.throws(() => PolicyStack.forAgent([record('owner')], null, 'agent-a'), TypeError);
   assert.throws(() => PolicyStack.forAgent([record('owner')], { owner: Policy.fromYaml(ALLOW_ALL) }, 'agent-a', 'g'), TypeError);
 });
+
+test('lone surrogates in ids are refused, not replaced', () => {
+  const isConversion = (code) => (error) => error instanceof ValueConversionError && error.code === code;
+  const replaced = [record('owner', '\ufffd', { applies_to_group_id: null })];
+  assert.throws(() => orderBindings(replaced, '\ud800'), isConversion('VALUE_LONE_SURROGATE'));
+  const group = [record('group', null, { applies_to_group_id: '\ufffd' })];
+  assert.throws(() => orderBindings(group, 'agent-a', ['\ud800']), isConversion('JSON_LONE_SURROGATE'));
+  const policies = { '\ud800': Policy.fromYaml(ALLOW_ALL) };
+  assert.throws(() => PolicyStack.forAgent([record('\ufffd')], policies, 'agent-a'), isConversion('JSON_LONE_SURROGATE'));
+});
+
+test('negative zero ranks tie with zero', () => {
+  const ordered = orderBindings([record('first', null, { rank: 0 }), record('second', null, { rank: -0 })], 'agent-a');
+  assert.deepEqual(idsOf(ordered), ['first', 'second']);
+});
+
+test('each record and group id is read once', () => {
+  let reads = 0;
+  const records = [];
+  Object.defineProperty(records, 0, {
+    get() {
+      reads += 1;
+      return reads === 1 ? record('owner') : record('impostor');
+    },
+    enumerable: true,
+  });
+  const ordered = orderBindings(records, 'agent-a');
+  assert.deepEqual(idsOf(ordered), ['owner']);
+  assert.equal(reads, 1);
+
+  // A group id array's toJSON is not called: the ids are what was checked.
+  const groups = ['g1'];
+  groups.toJSON = () => ['admins'];
+  const bindings = [record('g1', null, { applies_to_group_id: 'g1' }), record('admins', null, { applies_to_group_id: 'admins' })];
+  assert.deepEqual(idsOf(orderBindings(bindings, 'agent-a', groups)), ['g1']);
+});
+
+test('group ids are limited to 1,000', () => {
+  const groups = Array.from({ length: 1001 }, (_, index) => `g${index}`);
+  assert.throws(
+    () => orderBindings([record('owner')], 'agent-a', groups),
+    (error) => error instanceof PolicyError && error.code === 'BINDING_INVALID' && error.message.includes('groupIds'),
+  );
+  assert.equal(orderBindings([record('owner')], 'agent-a', groups.slice(0, 1000)).length, 1);
+});

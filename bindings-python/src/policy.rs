@@ -1,15 +1,19 @@
 //! The `Policy` and `PolicyStack` classes and the evaluation entry point.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use openleash_core::policy::{Binding, binding_positions, bindings_from_value, layers_for_agent};
+use openleash_core::policy::{
+    Binding, MAX_BINDINGS, binding_positions, bindings_from_value, check_group_ids,
+    layers_for_agent, too_many_bindings,
+};
 use openleash_core::yaml::YamlLimits;
 use openleash_core::{Decision, EvaluationOptions, Policy, PolicyError, PolicyStack, Value};
-use pyo3::exceptions::{PyKeyError, PyOSError, PyTypeError};
+use pyo3::exceptions::{PyOSError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyMapping, PyString, PyTuple};
 
 use crate::convert::{self, Failure};
 use crate::decision::{DecisionTemplates, decision_dict};
@@ -228,25 +232,13 @@ impl PyPolicyStack {
         group_ids: Vec<String>,
     ) -> PyResult<PyPolicyStack> {
         no_panic(|| {
-            let bindings = binding_records(py, bindings)?;
-            let groups: Vec<&str> = group_ids.iter().map(String::as_str).collect();
-            let lookup = |policy_id: &str| -> Option<PyResult<Py<PyPolicy>>> {
-                match policies.get_item(policy_id) {
-                    Ok(item) => Some(item.cast_into::<PyPolicy>().map(Bound::unbind).map_err(
-                        |_| {
-                            PyTypeError::new_err(format!(
-                                "policies[{policy_id:?}] must be a Policy"
-                            ))
-                        },
-                    )),
-                    Err(error) if error.is_instance_of::<PyKeyError>(py) => None,
-                    Err(error) => Some(Err(error)),
-                }
-            };
+            let (_, bindings) = binding_records(py, bindings)?;
+            let groups = group_list(py, &group_ids)?;
+            let supplied = policy_map(policies)?;
+            let lookup =
+                |policy_id: &str| supplied.get(policy_id).map(|policy| policy.clone_ref(py));
             let layers = layers_for_agent(&bindings, lookup, agent_principal_id, &groups)
-                .map_err(|error| binding_error(py, &error))?
-                .into_iter()
-                .collect::<PyResult<Vec<Py<PyPolicy>>>>()?;
+                .map_err(|error| binding_error(py, &error))?;
             let stack = PolicyStack::new(layers.iter().map(|layer| layer.get().policy.clone()));
             Ok(PyPolicyStack {
                 stack,
@@ -444,10 +436,57 @@ fn os_error(py: Python<'_>, error: &std::io::Error, path: &Path) -> PyErr {
     PyOSError::new_err((errno, strerror, filename))
 }
 
-/// Reads binding records from a list of dicts.
-fn binding_records(py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<Vec<Binding>> {
-    let value = convert::argument_value(records, "bindings")?;
-    bindings_from_value(&value).map_err(|error| binding_error(py, &error))
+/// Reads binding records from a list or tuple of dicts, and returns them
+/// both as read and as bindings. The list or tuple is copied before it is
+/// converted, so the records returned are the ones that were ordered.
+/// Anything else is refused by the core with its message.
+fn binding_records<'py>(
+    py: Python<'py>,
+    records: &Bound<'py, PyAny>,
+) -> PyResult<(Vec<Bound<'py, PyAny>>, Vec<Binding>)> {
+    let mut snapshot = Vec::new();
+    let value = if records.is_instance_of::<PyList>() || records.is_instance_of::<PyTuple>() {
+        // Checked before converting, so that a huge list fails fast.
+        let count = records.len()?;
+        if count > MAX_BINDINGS {
+            return Err(binding_error(py, &too_many_bindings(count)));
+        }
+        for item in records.try_iter()? {
+            snapshot.push(item?);
+        }
+        convert::argument_value(PyList::new(py, &snapshot)?.as_any(), "bindings")?
+    } else {
+        convert::argument_value(records, "bindings")?
+    };
+    let bindings = bindings_from_value(&value).map_err(|error| binding_error(py, &error))?;
+    Ok((snapshot, bindings))
+}
+
+/// Checks the group ids against the core's limit.
+fn group_list<'a>(py: Python<'_>, group_ids: &'a [String]) -> PyResult<Vec<&'a str>> {
+    check_group_ids(group_ids).map_err(|error| binding_error(py, &error))?;
+    Ok(group_ids.iter().map(String::as_str).collect())
+}
+
+/// Reads a mapping from policy id (`str`) to Policy. Every entry is
+/// checked, whether or not a binding names it, as the JavaScript packages
+/// do.
+fn policy_map(policies: &Bound<'_, PyAny>) -> PyResult<HashMap<String, Py<PyPolicy>>> {
+    let mapping = policies
+        .cast::<PyMapping>()
+        .map_err(|_| PyTypeError::new_err("policies must be a mapping from policy id to Policy"))?;
+    let mut supplied = HashMap::new();
+    for item in mapping.items()?.iter() {
+        let (key, policy): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+        let id: String = key
+            .extract()
+            .map_err(|_| PyTypeError::new_err("the keys of policies must be str"))?;
+        let policy = policy
+            .cast_into::<PyPolicy>()
+            .map_err(|_| PyTypeError::new_err(format!("policies[{id:?}] must be a Policy")))?;
+        supplied.insert(id, policy.unbind());
+    }
+    Ok(supplied)
 }
 
 /// Order OpenLeash policy binding records for an agent, most specific
@@ -466,12 +505,11 @@ pub fn order_bindings<'py>(
     group_ids: Vec<String>,
 ) -> PyResult<Bound<'py, PyList>> {
     no_panic(|| {
-        let records = binding_records(py, bindings)?;
-        let groups: Vec<&str> = group_ids.iter().map(String::as_str).collect();
+        let (snapshot, records) = binding_records(py, bindings)?;
+        let groups = group_list(py, &group_ids)?;
         let ordered = binding_positions(&records, agent_principal_id, &groups)
             .into_iter()
-            .map(|position| bindings.get_item(position))
-            .collect::<PyResult<Vec<_>>>()?;
+            .filter_map(|position| snapshot.get(position).cloned());
         PyList::new(py, ordered)
     })
 }

@@ -100,3 +100,40 @@ def test_a_policies_value_that_is_not_a_policy_is_a_type_error() -> None:
         PolicyStack.for_agent([record("owner")], {"owner": ALLOW_ALL}, "agent-a")
     with pytest.raises(TypeError):
         PolicyStack.for_agent([record("owner")], [Policy.from_yaml(ALLOW_ALL)], "agent-a")  # type: ignore[arg-type]
+
+
+def test_every_policies_entry_must_be_a_policy() -> None:
+    owner = Policy.from_yaml(ALLOW_ALL)
+    with pytest.raises(TypeError, match=r'policies\["unused"\] must be a Policy'):
+        PolicyStack.for_agent([record("owner")], {"owner": owner, "unused": 5}, "agent-a")
+    with pytest.raises(TypeError, match="mapping"):
+        PolicyStack.for_agent([record("owner", "agent-b")], None, "agent-a")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="keys of policies must be str"):
+        PolicyStack.for_agent([record("owner")], {1: owner}, "agent-a")  # type: ignore[dict-item]
+
+
+def test_the_records_returned_are_the_ones_read() -> None:
+    class Shifty(list):  # type: ignore[type-arg]
+        """Returns another record when indexed than when iterated."""
+
+        def __getitem__(self, index: Any) -> Any:
+            return record("impostor")
+
+    records = Shifty([record("owner")])
+    ordered = order_bindings(records, "agent-a")
+    assert ordered == [record("owner")]
+
+
+def test_limits_on_records_and_group_ids() -> None:
+    with pytest.raises(PolicyError, match="more than the limit of 1000") as raised:
+        order_bindings([record("owner")] * 1001, "agent-a")
+    assert raised.value.code == "BINDING_INVALID"
+    assert len(order_bindings([record("owner")] * 1000, "agent-a")) == 1000
+    with pytest.raises(PolicyError, match="group ids") as raised:
+        order_bindings([record("owner")], "agent-a", [str(index) for index in range(1001)])
+    assert raised.value.code == "BINDING_INVALID"
+
+
+def test_negative_zero_rank_ties_with_zero() -> None:
+    ordered = order_bindings([record("first", rank=0), record("second", rank=-0.0)], "agent-a")
+    assert [item["policy_id"] for item in ordered] == ["first", "second"]

@@ -12,7 +12,8 @@ use openleash_core::json::parse;
 use std::collections::HashMap;
 
 use openleash_core::policy::{
-    Binding, MAX_BINDINGS, binding_positions, bindings_from_value, order_bindings, stack_for_agent,
+    Binding, MAX_BINDINGS, MAX_GROUP_IDS, binding_positions, bindings_from_value, check_group_ids,
+    order_bindings, stack_for_agent, strings_from_value,
 };
 use openleash_core::{
     Action, DecisionResult, EvaluationOptions, Policy, PolicyStack, SequentialIds, Timestamp,
@@ -111,6 +112,39 @@ fn binding_records_are_read_as_an_array_and_ordered_by_position() {
     let bindings = bindings_from_value(&records).unwrap();
     assert_eq!(binding_positions(&bindings, "agent-a", &[]), [3, 1, 0]);
     assert_eq!(binding_positions(&bindings, "agent-c", &[]), [0]);
+}
+
+#[test]
+fn negative_zero_rank_ties_with_zero() {
+    let records = parse(
+        r#"[{"policy_id": "first", "applies_to_agent_principal_id": null, "rank": 0},
+            {"policy_id": "second", "applies_to_agent_principal_id": null, "rank": -0.0},
+            {"policy_id": "third", "applies_to_agent_principal_id": null, "rank": -0.5}]"#,
+    )
+    .unwrap();
+    let bindings = bindings_from_value(&records).unwrap();
+    assert_eq!(binding_positions(&bindings, "agent-a", &[]), [2, 0, 1]);
+}
+
+#[test]
+fn string_lists_are_checked_item_by_item() {
+    let ids = strings_from_value(&parse(r#"["g1", "g2"]"#).unwrap(), "groupIds", 2).unwrap();
+    assert_eq!(ids, ["g1", "g2"]);
+    let problem = strings_from_value(&parse(r#"["g1", 7]"#).unwrap(), "groupIds", 2).unwrap_err();
+    assert_eq!(problem.code(), "BINDING_INVALID");
+    assert_eq!(problem.message(), "groupIds[1] must be a string");
+    let problem = strings_from_value(&parse(r#""g1""#).unwrap(), "groupIds", 2).unwrap_err();
+    assert_eq!(problem.message(), "groupIds must be an array of strings");
+    let problem =
+        strings_from_value(&parse(r#"["a", "b", "c"]"#).unwrap(), "groupIds", 2).unwrap_err();
+    assert!(
+        problem.message().contains("more than the limit of 2"),
+        "{problem}"
+    );
+
+    assert!(check_group_ids(&vec![""; MAX_GROUP_IDS]).is_ok());
+    let problem = check_group_ids(&vec![""; MAX_GROUP_IDS + 1]).unwrap_err();
+    assert_eq!(problem.code(), "BINDING_INVALID");
 }
 
 #[test]

@@ -86,13 +86,13 @@ impl Key {
         }
     }
 
-    /// Verifies an Ed25519 signature as [`PublicKey::verify`] does. From the
-    /// second call on, it uses a table of multiples of the key, built then
-    /// (80 KiB, about 80 µs natively and 0.3 ms in WebAssembly), which makes
-    /// each verification about a third faster where AVX-512 IFMA is missing
-    /// and more than twice as fast in WebAssembly (docs/benchmarks.md). A
-    /// key that verifies once, such as one given per call to a binding,
-    /// never pays for the table.
+    /// Verifies an Ed25519 signature as [`PublicKey::verify`] does. Once the
+    /// key has verified two signatures, it builds a table of multiples of
+    /// the key (80 KiB, about 80 µs natively and 0.3 ms in WebAssembly).
+    /// Verifying from the table is about twice as fast where AVX-512 IFMA is
+    /// missing and in WebAssembly (docs/benchmarks.md). A key that verifies once, such as one given
+    /// per call to a binding, never pays for the table, and forged
+    /// signatures never make a key build one.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
         let Ok(bytes) = <&[u8; super::SIGNATURE_BYTES]>::try_from(signature) else {
             return false;
@@ -100,13 +100,15 @@ impl Key {
         if let Some(table) = self.prepared.table.get() {
             return table.verify(message, bytes);
         }
-        if !self.prepared.used.swap(true, Ordering::Relaxed) {
-            return self.public.verify(message, signature);
+        if !self.public.verify(message, signature) {
+            return false;
         }
-        self.prepared
-            .table
-            .get_or_init(|| PreparedKey::new(self.public.dalek()))
-            .verify(message, bytes)
+        if self.prepared.verified.swap(true, Ordering::Relaxed) {
+            self.prepared
+                .table
+                .get_or_init(|| PreparedKey::new(self.public.dalek()));
+        }
+        true
     }
 
     /// Returns whether the key is revoked at `at`.
@@ -115,10 +117,11 @@ impl Key {
     }
 }
 
-/// A key's verification table and whether the key has verified before.
+/// A key's verification table, and whether the key has verified a
+/// signature before.
 #[derive(Debug, Default)]
 struct Prepared {
-    used: AtomicBool,
+    verified: AtomicBool,
     table: OnceLock<PreparedKey>,
 }
 
@@ -278,19 +281,25 @@ mod tests {
     }
 
     #[test]
-    fn verification_builds_the_shared_table_on_the_second_use() {
+    fn table_is_built_after_two_valid_signatures() {
         let signer = key("k", 9);
         let signature = signer.secret_key().unwrap().sign(b"message");
         let mut forged = signature;
         forged[40] ^= 1;
 
+        // Forged signatures never build the table.
+        for _ in 0..3 {
+            assert!(!signer.verify(b"message", &forged));
+        }
+        assert!(signer.prepared.table.get().is_none());
         assert!(signer.verify(b"message", &signature));
         assert!(signer.prepared.table.get().is_none());
-        // A clone shares the table and the count of uses.
+        // A clone shares the table and the record of verifications.
         let verifier = signer.to_verifying();
-        assert!(!verifier.verify(b"message", &forged));
+        assert!(verifier.verify(b"message", &signature));
         assert!(signer.prepared.table.get().is_some());
         assert!(verifier.verify(b"message", &signature));
+        assert!(!verifier.verify(b"message", &forged));
         assert!(!verifier.verify(b"messagf", &signature));
         assert!(!verifier.verify(b"message", &signature[..63]));
         assert!(!key("other", 10).verify(b"message", &signature));

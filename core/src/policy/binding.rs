@@ -112,9 +112,18 @@ impl Binding {
 /// Maximum number of binding records read by [`bindings_from_value`].
 pub const MAX_BINDINGS: usize = 1_000;
 
+/// Builds the error for `count` binding records, more than
+/// [`MAX_BINDINGS`], for callers that count records before converting them.
+pub fn too_many_bindings(count: usize) -> BindingError {
+    BindingError {
+        code: "BINDING_INVALID",
+        message: format!("there are {count} bindings, more than the limit of {MAX_BINDINGS}"),
+    }
+}
+
 /// Reads a JSON array of binding records (see [`Binding::from_value`]).
 /// A bad record is `BINDING_INVALID` with its index in the message, as is
-/// a value that is not an array or holds more than [`MAX_BINDINGS`]
+/// a value that is not an array or has more than [`MAX_BINDINGS`]
 /// records.
 pub fn bindings_from_value(value: &Value) -> Result<Vec<Binding>, BindingError> {
     let records = value.as_array().ok_or_else(|| BindingError {
@@ -122,13 +131,7 @@ pub fn bindings_from_value(value: &Value) -> Result<Vec<Binding>, BindingError> 
         message: format!("bindings must be an array, found {}", value.type_name()),
     })?;
     if records.len() > MAX_BINDINGS {
-        return Err(BindingError {
-            code: "BINDING_INVALID",
-            message: format!(
-                "there are {} bindings, more than the limit of {MAX_BINDINGS}",
-                records.len()
-            ),
-        });
+        return Err(too_many_bindings(records.len()));
     }
     records
         .iter()
@@ -138,6 +141,60 @@ pub fn bindings_from_value(value: &Value) -> Result<Vec<Binding>, BindingError> 
                 code: problem.code,
                 message: format!("bindings[{index}]: {}", problem.message),
             })
+        })
+        .collect()
+}
+
+/// Maximum number of policies a caller may supply for the bindings to
+/// refer to.
+pub const MAX_POLICIES: usize = 10_000;
+
+/// Maximum number of group ids an agent's bindings are matched against.
+pub const MAX_GROUP_IDS: usize = 1_000;
+
+/// Checks the number of group ids against [`MAX_GROUP_IDS`]
+/// (`BINDING_INVALID`).
+pub fn check_group_ids<T>(group_ids: &[T]) -> Result<(), BindingError> {
+    if group_ids.len() > MAX_GROUP_IDS {
+        return Err(BindingError {
+            code: "BINDING_INVALID",
+            message: format!(
+                "there are {} group ids, more than the limit of {MAX_GROUP_IDS}",
+                group_ids.len()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Reads a JSON array of strings, such as group ids or policy ids, given
+/// as the argument `name`. Anything else is `BINDING_INVALID`, as is an
+/// array of more than `max` items.
+pub fn strings_from_value(
+    value: &Value,
+    name: &str,
+    max: usize,
+) -> Result<Vec<String>, BindingError> {
+    let invalid = |message: String| BindingError {
+        code: "BINDING_INVALID",
+        message,
+    };
+    let items = value
+        .as_array()
+        .ok_or_else(|| invalid(format!("{name} must be an array of strings")))?;
+    if items.len() > max {
+        return Err(invalid(format!(
+            "{name} has {} items, more than the limit of {max}",
+            items.len()
+        )));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            item.as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| invalid(format!("{name}[{index}] must be a string")))
         })
         .collect()
 }
@@ -199,10 +256,11 @@ pub fn binding_positions(
         let start = ordered.len();
         for position in tier {
             let key = rank(&position);
+            // `<=` on doubles: ranks are finite, and -0 ties with 0.
             let at = ordered
                 .get(start..)
                 .unwrap_or_default()
-                .partition_point(|other| rank(other).total_cmp(&key).is_le());
+                .partition_point(|other| rank(other) <= key);
             ordered.insert(start + at, position);
         }
     }

@@ -10,8 +10,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 pub use binding::{
-    Binding, BindingError, MAX_BINDINGS, binding_positions, bindings_from_value, layers_for_agent,
-    order_bindings, stack_for_agent,
+    Binding, BindingError, MAX_BINDINGS, MAX_GROUP_IDS, MAX_POLICIES, binding_positions,
+    bindings_from_value, check_group_ids, layers_for_agent, order_bindings, stack_for_agent,
+    strings_from_value, too_many_bindings,
 };
 pub use diagnostic::{Diagnostic, PolicyError};
 pub use model::{AssuranceLevel, DefaultEffect, Effect, ObligationType};

@@ -181,28 +181,31 @@ fn issue(
 /// `Date` does. The lifetime must be positive and the result a
 /// representable date.
 fn expiry(now: Timestamp, ttl_seconds: f64) -> Result<Timestamp, TokenError> {
-    let invalid = || {
+    let invalid = |problem: &str| {
         TokenError::new(
             "TOKEN_INVALID_TTL",
             format!(
-                "a token lifetime must be a positive number of seconds, found {}",
-                crate::json::format_number(ttl_seconds)
+                "a token lifetime {problem}, found {}",
+                crate::host::display_number(ttl_seconds)
             ),
         )
     };
     if !ttl_seconds.is_finite() || ttl_seconds <= 0.0 {
-        return Err(invalid());
+        return Err(invalid("must be a positive number of seconds"));
     }
     let millis = (ttl_seconds * 1000.0).trunc();
-    // INVARIANT: 0 <= millis < 2^63 after this check, so the cast is exact
-    // enough and cannot wrap.
-    if !(1.0..9.0e15).contains(&millis) {
-        return Err(invalid());
+    if millis < 1.0 {
+        return Err(invalid("must be at least 0.001 seconds (one millisecond)"));
+    }
+    // INVARIANT: 1 <= millis < 9e15 after this check, so the cast is exact
+    // and cannot wrap.
+    if millis >= 9.0e15 {
+        return Err(invalid("ends after the year 9999"));
     }
     now.unix_millis()
         .checked_add(millis as i64)
         .and_then(Timestamp::from_unix_millis)
-        .ok_or_else(invalid)
+        .ok_or_else(|| invalid("ends after the year 9999"))
 }
 
 /// What a verifier requires of a token besides a valid signature.

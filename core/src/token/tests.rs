@@ -274,6 +274,23 @@ fn lifetimes_must_be_positive_and_representable() {
     assert_eq!(issued.expires_at, at(NOW + 1_500));
 }
 
+#[test]
+fn lifetime_errors_name_the_value_and_the_reason() {
+    let signer = key("k", 1);
+    let message = |ttl: f64| {
+        issue_proof(&signer, &proof_params(), at(NOW), ttl)
+            .unwrap_err()
+            .message()
+            .to_owned()
+    };
+    assert!(message(f64::NAN).ends_with("must be a positive number of seconds, found NaN"));
+    assert!(message(f64::NEG_INFINITY).ends_with("found -Infinity"));
+    assert!(message(1e-7).contains("at least 0.001 seconds"));
+    assert!(message(1e-7).ends_with("found 1e-7"));
+    assert!(message(1e21).contains("ends after the year 9999"));
+    assert!(message(1e21).ends_with("found 1e+21"));
+}
+
 /// Signs arbitrary claims, to test how verification reads them.
 fn signed_claims(claims: &str) -> String {
     crate::paseto::sign(&SecretKey::from_seed(&[1; 32]), claims.as_bytes(), b"", b"")
