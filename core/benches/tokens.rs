@@ -78,7 +78,7 @@ fn tokens(c: &mut Criterion) {
         b.iter(|| raw_public.verify_strict(black_box(&signed), black_box(&signature)))
     });
     // The same check from the key's precomputed table, as a KeySet's keys
-    // verify from their second signature on.
+    // verify once they have accepted two signatures.
     group.bench_function("raw_prepared_table_verify", |b| {
         b.iter(|| prepared.verify(black_box(&signed), black_box(&signature_array)))
     });
