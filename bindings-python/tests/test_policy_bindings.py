@@ -28,7 +28,7 @@ BINDINGS: List[Dict[str, Any]] = [
 ]
 
 
-def test_order_returns_the_given_records_most_specific_first() -> None:
+def test_order_bindings_returns_given_records() -> None:
     ordered = order_bindings(BINDINGS, "agent-a", ["g1"])
     assert [item["policy_id"] for item in ordered] == ["early", "late", "group", "owner"]
     # The records themselves, not copies, extra keys included.
@@ -36,7 +36,7 @@ def test_order_returns_the_given_records_most_specific_first() -> None:
     assert ordered[-1]["owner_type"] == "org"
 
 
-def test_group_ids_default_to_none_and_accept_a_tuple() -> None:
+def test_order_bindings_group_defaults() -> None:
     assert [item["policy_id"] for item in order_bindings(BINDINGS, "agent-c")] == ["owner"]
     assert [item["policy_id"] for item in order_bindings(tuple(BINDINGS), "agent-c", ("g1",))] == [
         "group",
@@ -44,7 +44,7 @@ def test_group_ids_default_to_none_and_accept_a_tuple() -> None:
     ]
 
 
-def test_a_malformed_record_is_a_policy_error_naming_its_index() -> None:
+def test_order_bindings_malformed_record() -> None:
     with pytest.raises(PolicyError) as raised:
         order_bindings([record("a"), {"policy_id": "b"}], "agent-a")
     assert raised.value.code == "BINDING_INVALID"
@@ -57,7 +57,7 @@ def test_a_malformed_record_is_a_policy_error_naming_its_index() -> None:
     assert "rank must be a number, found string" in str(raised.value)
 
 
-def test_arguments_of_the_wrong_type_are_refused() -> None:
+def test_order_bindings_argument_types() -> None:
     with pytest.raises(PolicyError) as raised:
         order_bindings({"policy_id": "a"}, "agent-a")  # type: ignore[arg-type]
     assert raised.value.code == "BINDING_INVALID"
@@ -68,7 +68,7 @@ def test_arguments_of_the_wrong_type_are_refused() -> None:
         order_bindings(BINDINGS, 7)  # type: ignore[arg-type]
 
 
-def test_the_stack_for_an_agent_layers_its_bound_policies() -> None:
+def test_for_agent_layers_bound_policies() -> None:
     agent_layer = Policy.from_yaml(DENY_PURCHASES)
     owner_layer = Policy.from_yaml(ALLOW_ALL)
     policies = {"agent": agent_layer, "owner": owner_layer}
@@ -84,7 +84,7 @@ def test_the_stack_for_an_agent_layers_its_bound_policies() -> None:
     assert other.evaluate(ACTION, now=NOW)["result"] == "ALLOW"
 
 
-def test_a_binding_to_a_policy_not_supplied_is_refused() -> None:
+def test_for_agent_missing_policy() -> None:
     policies = {"owner": Policy.from_yaml(ALLOW_ALL)}
     with pytest.raises(PolicyError) as raised:
         PolicyStack.for_agent([record("owner"), record("strict", "agent-a")], policies, "agent-a")
@@ -95,14 +95,14 @@ def test_a_binding_to_a_policy_not_supplied_is_refused() -> None:
     assert len(stack.layers) == 1
 
 
-def test_a_policies_value_that_is_not_a_policy_is_a_type_error() -> None:
+def test_for_agent_non_policy_value() -> None:
     with pytest.raises(TypeError, match=r'policies\["owner"\] must be a Policy'):
         PolicyStack.for_agent([record("owner")], {"owner": ALLOW_ALL}, "agent-a")
     with pytest.raises(TypeError):
         PolicyStack.for_agent([record("owner")], [Policy.from_yaml(ALLOW_ALL)], "agent-a")  # type: ignore[arg-type]
 
 
-def test_every_policies_entry_must_be_a_policy() -> None:
+def test_for_agent_checks_every_entry() -> None:
     owner = Policy.from_yaml(ALLOW_ALL)
     with pytest.raises(TypeError, match=r'policies\["unused"\] must be a Policy'):
         PolicyStack.for_agent([record("owner")], {"owner": owner, "unused": 5}, "agent-a")
@@ -112,7 +112,7 @@ def test_every_policies_entry_must_be_a_policy() -> None:
         PolicyStack.for_agent([record("owner")], {1: owner}, "agent-a")  # type: ignore[dict-item]
 
 
-def test_the_records_returned_are_the_ones_read() -> None:
+def test_order_bindings_reads_records_once() -> None:
     class Shifty(list):  # type: ignore[type-arg]
         """Returns another record when indexed than when iterated."""
 
@@ -124,7 +124,7 @@ def test_the_records_returned_are_the_ones_read() -> None:
     assert ordered == [record("owner")]
 
 
-def test_limits_on_records_and_group_ids() -> None:
+def test_order_bindings_limits() -> None:
     with pytest.raises(PolicyError, match="more than the limit of 1000") as raised:
         order_bindings([record("owner")] * 1001, "agent-a")
     assert raised.value.code == "BINDING_INVALID"
@@ -134,6 +134,6 @@ def test_limits_on_records_and_group_ids() -> None:
     assert raised.value.code == "BINDING_INVALID"
 
 
-def test_negative_zero_rank_ties_with_zero() -> None:
+def test_order_bindings_negative_zero_rank() -> None:
     ordered = order_bindings([record("first", rank=0), record("second", rank=-0.0)], "agent-a")
     assert [item["policy_id"] for item in ordered] == ["first", "second"]

@@ -62,9 +62,9 @@ pub fn check_number_literal(literal: &str) -> Result<f64, NumberProblem> {
     }
 }
 
-/// The exact decimal expansion of the magnitude of a double that has no
-/// fractional part (every double of magnitude 2^53 or more has none), such
-/// as `9007199254740993` for 2^53 + 2.
+/// Writes the exact decimal expansion of the magnitude of a double that has
+/// no fractional part (every double of magnitude 2^53 or more has none),
+/// such as `9007199254740994` for 2^53 + 2.
 ///
 /// Written out here rather than with `format!("{:.0}")`: the standard
 /// library's float formatting adds kilobytes to the WebAssembly module.

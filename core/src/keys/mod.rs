@@ -134,7 +134,7 @@ impl PublicKey {
         self.key.verify_strict(message, &signature).is_ok()
     }
 
-    /// The ed25519-dalek key, for the precomputed tables.
+    /// Returns the ed25519-dalek key, for the precomputed tables.
     pub(crate) fn dalek(&self) -> &ed25519_dalek::VerifyingKey {
         &self.key
     }

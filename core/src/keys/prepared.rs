@@ -16,8 +16,8 @@
 //! the code runs in variable time.
 //!
 //! Cost (docs/benchmarks.md): a key table takes 80 KiB and about 80 µs to
-//! build natively (0.3 ms in WebAssembly); the basepoint table takes
-//! 640 KiB and is built once per process, on first use.
+//! build natively, 0.3 ms in WebAssembly. The basepoint table takes 640 KiB
+//! and is built once per process, on first use.
 //!
 //! NOTE: the tables hold `EdwardsPoint`s (160 bytes each) because
 //! curve25519-dalek 5.0.0 makes no Niels or affine point form public, and
