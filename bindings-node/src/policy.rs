@@ -200,7 +200,7 @@ impl PolicyStack {
             let bindings = binding_records(&env, &bindings_json)?;
             let group_ids = string_list(&env, &group_ids_json, "groupIds", MAX_GROUP_IDS)?;
             let policy_ids = string_list(&env, &policy_ids_json, "policies", MAX_POLICIES)?;
-            let supplied = policy_list(&env, policies)?;
+            let supplied = supplied_policies(&env, policies, &policy_ids)?;
             let groups: Vec<&str> = group_ids.iter().map(String::as_str).collect();
             let lookup = |policy_id: &str| {
                 let position = policy_ids.iter().position(|id| id == policy_id)?;
@@ -351,6 +351,27 @@ fn policy_list(env: &Env, value: Unknown) -> Result<Vec<CorePolicy>> {
         }
     }
     Ok(layers)
+}
+
+/// Reads the policies `index.js` passes beside their ids. A forged object
+/// passes `instanceof Policy` there but not this check, which names it by
+/// its id.
+fn supplied_policies(env: &Env, value: Unknown, ids: &[String]) -> Result<Vec<CorePolicy>> {
+    let array = Array::from_unknown(value)?;
+    (0..array.len())
+        .map(|index| {
+            let item: Option<Unknown> = array.get(index)?;
+            item.and_then(|item| ClassInstance::<Policy>::from_unknown(item).ok())
+                .map(|policy| policy.inner.clone())
+                .ok_or_else(|| {
+                    let id = usize::try_from(index)
+                        .ok()
+                        .and_then(|index| ids.get(index))
+                        .map_or("", String::as_str);
+                    type_error(env, &format!("policies[{id:?}] must be a Policy"))
+                })
+        })
+        .collect()
 }
 
 /// Orders OpenLeash policy binding records for an agent, most specific

@@ -151,3 +151,11 @@ test('group ids are limited to 1,000', () => {
   );
   assert.equal(orderBindings([record('owner')], 'agent-a', groups.slice(0, 1000)).length, 1);
 });
+
+test('a forged Policy is named by its policy id', () => {
+  const forged = Object.create(Policy.prototype);
+  assert.throws(
+    () => PolicyStack.forAgent([record('p')], { p: forged }, 'agent-a'),
+    (error) => error instanceof TypeError && error.message === 'policies["p"] must be a Policy',
+  );
+});
