@@ -137,17 +137,17 @@ export declare class PolicyStack {
    */
   constructor(policies: ReadonlyArray<Policy>)
   /**
-   * The stack that applies to an agent, from OpenLeash policy binding
-   * records: the bindings that apply, ordered as `orderBindings` orders
-   * them, each replaced by its policy from `policies` (keyed by policy
-   * id, as an object or a Map).
+   * Builds the stack that applies to an agent from OpenLeash policy
+   * binding records. The bindings that apply, ordered as `orderBindings`
+   * orders them, are each replaced by their policy from `policies`
+   * (keyed by policy id, as an object or a Map).
    *
    * Throws `PolicyError` with code `BINDING_INVALID` for a malformed
-   * record and `BINDING_UNKNOWN_POLICY` for an applying binding whose
-   * policy is not in `policies` (skipping it could allow what it
-   * denies); `TypeError` when a value of `policies` is not a `Policy` or
-   * an argument has the wrong type; `ValueConversionError` for records
-   * with no JSON form.
+   * record. An applying binding whose policy is not in `policies` throws
+   * `BINDING_UNKNOWN_POLICY`, because skipping it could allow what it
+   * denies. Throws `TypeError` when a value of `policies` is not a
+   * `Policy` or an argument has the wrong type, and
+   * `ValueConversionError` for records with no JSON form.
    */
   static forAgent(bindings: ReadonlyArray<PolicyBinding>, policies: Readonly<Record<string, Policy>> | ReadonlyMap<string, Policy>, agentPrincipalId: string, groupIds?: ReadonlyArray<string>): PolicyStack
   /** The layers, most specific first. */

@@ -168,17 +168,17 @@ impl PolicyStack {
         })
     }
 
-    /// The stack that applies to an agent, from OpenLeash policy binding
-    /// records: the bindings that apply, ordered as `orderBindings` orders
-    /// them, each replaced by its policy from `policies` (keyed by policy
-    /// id, as an object or a Map).
+    /// Builds the stack that applies to an agent from OpenLeash policy
+    /// binding records. The bindings that apply, ordered as `orderBindings`
+    /// orders them, are each replaced by their policy from `policies`
+    /// (keyed by policy id, as an object or a Map).
     ///
     /// Throws `PolicyError` with code `BINDING_INVALID` for a malformed
-    /// record and `BINDING_UNKNOWN_POLICY` for an applying binding whose
-    /// policy is not in `policies` (skipping it could allow what it
-    /// denies); `TypeError` when a value of `policies` is not a `Policy` or
-    /// an argument has the wrong type; `ValueConversionError` for records
-    /// with no JSON form.
+    /// record. An applying binding whose policy is not in `policies` throws
+    /// `BINDING_UNKNOWN_POLICY`, because skipping it could allow what it
+    /// denies. Throws `TypeError` when a value of `policies` is not a
+    /// `Policy` or an argument has the wrong type, and
+    /// `ValueConversionError` for records with no JSON form.
     // Writable and configurable so that `index.js` can put its wrapper,
     // which writes the records as JSON text, in its place.
     #[napi(
@@ -200,7 +200,14 @@ impl PolicyStack {
             let bindings = binding_records(&env, &bindings_json)?;
             let group_ids = string_list(&env, &group_ids_json, "groupIds", MAX_GROUP_IDS)?;
             let policy_ids = string_list(&env, &policy_ids_json, "policies", MAX_POLICIES)?;
-            let supplied = supplied_policies(&env, policies, &policy_ids)?;
+            // A forged object passes `instanceof Policy` in `index.js` but
+            // not this check, which names it by its policy id.
+            let supplied = policies_in(&env, policies, |index| {
+                let id = usize::try_from(index)
+                    .ok()
+                    .and_then(|index| policy_ids.get(index));
+                format!("{:?}", id.map_or("", String::as_str))
+            })?;
             let groups: Vec<&str> = group_ids.iter().map(String::as_str).collect();
             let lookup = |policy_id: &str| {
                 let position = policy_ids.iter().position(|id| id == policy_id)?;
@@ -335,6 +342,16 @@ fn policy_list(env: &Env, value: Unknown) -> Result<Vec<CorePolicy>> {
     if value.get_type()? != ValueType::Object || !value.is_array()? {
         return Err(type_error(env, "policies must be an array of Policy"));
     }
+    policies_in(env, value, |index| index.to_string())
+}
+
+/// Reads an array of `Policy`; an item that is not one is a `TypeError`
+/// naming it as `policies[label(index)]`.
+fn policies_in(
+    env: &Env,
+    value: Unknown,
+    label: impl Fn(u32) -> String,
+) -> Result<Vec<CorePolicy>> {
     let array = Array::from_unknown(value)?;
     let mut layers = Vec::with_capacity(array.len() as usize);
     for index in 0..array.len() {
@@ -343,35 +360,12 @@ fn policy_list(env: &Env, value: Unknown) -> Result<Vec<CorePolicy>> {
         match policy {
             Some(policy) => layers.push(policy.inner.clone()),
             None => {
-                return Err(type_error(
-                    env,
-                    &format!("policies[{index}] must be a Policy"),
-                ));
+                let message = format!("policies[{}] must be a Policy", label(index));
+                return Err(type_error(env, &message));
             }
         }
     }
     Ok(layers)
-}
-
-/// Reads the policies `index.js` passes beside their ids. A forged object
-/// passes `instanceof Policy` there but not this check, which names it by
-/// its id.
-fn supplied_policies(env: &Env, value: Unknown, ids: &[String]) -> Result<Vec<CorePolicy>> {
-    let array = Array::from_unknown(value)?;
-    (0..array.len())
-        .map(|index| {
-            let item: Option<Unknown> = array.get(index)?;
-            item.and_then(|item| ClassInstance::<Policy>::from_unknown(item).ok())
-                .map(|policy| policy.inner.clone())
-                .ok_or_else(|| {
-                    let id = usize::try_from(index)
-                        .ok()
-                        .and_then(|index| ids.get(index))
-                        .map_or("", String::as_str);
-                    type_error(env, &format!("policies[{id:?}] must be a Policy"))
-                })
-        })
-        .collect()
 }
 
 /// Orders OpenLeash policy binding records for an agent, most specific

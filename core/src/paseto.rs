@@ -102,17 +102,9 @@ pub fn verify_parsed(
     key: &PublicKey,
     implicit_assertion: &[u8],
 ) -> Result<(), PasetoError> {
-    let signed = pae(&[
-        HEADER.as_bytes(),
-        &parsed.message,
-        &parsed.footer,
-        implicit_assertion,
-    ]);
-    if key.verify(&signed, &parsed.signature) {
-        Ok(())
-    } else {
-        Err(PasetoError::BadSignature)
-    }
+    check_signature(parsed, implicit_assertion, |signed, signature| {
+        key.verify(signed, signature)
+    })
 }
 
 /// Checks a parsed token's signature with a key of a key set, which keeps
@@ -122,13 +114,25 @@ pub fn verify_parsed_with_key(
     key: &crate::keys::Key,
     implicit_assertion: &[u8],
 ) -> Result<(), PasetoError> {
+    check_signature(parsed, implicit_assertion, |signed, signature| {
+        key.verify(signed, signature)
+    })
+}
+
+/// Runs `verify(signed bytes, signature)` over the pre-authentication
+/// encoding that binds the header, message, footer and implicit assertion.
+fn check_signature(
+    parsed: &Parsed,
+    implicit_assertion: &[u8],
+    verify: impl FnOnce(&[u8], &[u8]) -> bool,
+) -> Result<(), PasetoError> {
     let signed = pae(&[
         HEADER.as_bytes(),
         &parsed.message,
         &parsed.footer,
         implicit_assertion,
     ]);
-    if key.verify(&signed, &parsed.signature) {
+    if verify(&signed, &parsed.signature) {
         Ok(())
     } else {
         Err(PasetoError::BadSignature)
