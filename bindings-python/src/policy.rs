@@ -212,16 +212,18 @@ impl PyPolicyStack {
         })
     }
 
-    /// The stack that applies to an agent, from OpenLeash policy binding
-    /// records (dicts with `policy_id`, `applies_to_agent_principal_id`,
-    /// and optionally `applies_to_group_id` and `rank`): the bindings that
-    /// apply, ordered as `order_bindings` orders them, each replaced by its
-    /// policy from `policies` (a mapping from policy id to Policy).
+    /// Build the stack that applies to an agent from OpenLeash policy
+    /// binding records. A record is a dict with `policy_id`,
+    /// `applies_to_agent_principal_id`, and optionally `applies_to_group_id`
+    /// and `rank`. The bindings that apply, ordered as `order_bindings`
+    /// orders them, are each replaced by their policy from `policies` (a
+    /// mapping from policy id to Policy).
     ///
     /// Raises PolicyError with code `BINDING_INVALID` for a malformed
-    /// record and `BINDING_UNKNOWN_POLICY` for an applying binding whose
-    /// policy is not in `policies` (skipping it could allow what it
-    /// denies), and TypeError when a value of `policies` is not a Policy.
+    /// record. An applying binding whose policy is not in `policies` raises
+    /// `BINDING_UNKNOWN_POLICY`, because skipping it could allow what it
+    /// denies. Raises TypeError when `policies` is not a mapping from str to
+    /// Policy.
     #[staticmethod]
     #[pyo3(signature = (bindings, policies, agent_principal_id, group_ids = Vec::new()))]
     fn for_agent(

@@ -126,7 +126,7 @@ fn decode(body: &[u8], table: &[u8; 256]) -> Result<Vec<u8>, Base64Error> {
         return Err(Base64Error::InvalidLength);
     }
     // A symbol's value is below 64 and INVALID has the high bits set, so
-    // OR-ing a group's values shows whether any symbol was invalid; only
+    // OR-ing a group's values shows whether any symbol was invalid. Only
     // then is the group searched for the offset to report.
     let value = |symbol: u8| table.get(usize::from(symbol)).copied().unwrap_or(INVALID);
     let invalid_at = |start: usize, group: &[u8]| {

@@ -101,7 +101,7 @@ fn binding_for_another_agent_never_applies_through_a_group() {
 }
 
 #[test]
-fn binding_records_are_read_as_an_array_and_ordered_by_position() {
+fn binding_positions_follow_tier_and_rank() {
     let records = parse(
         r#"[{"policy_id": "owner", "applies_to_agent_principal_id": null},
             {"policy_id": "late", "applies_to_agent_principal_id": "agent-a", "rank": 300},

@@ -413,8 +413,8 @@ fn mixed_order_key_matches_verify_strict() {
 #[test]
 fn small_order_r_solving_equation_is_rejected() {
     // With A = [a]B + T and s = k * a, [s]B - [k]A = -[k]T has small order.
-    // Search messages until -[k]T equals the chosen small-order R: then the
-    // equation holds and only the small-order check on R rejects.
+    // Search messages until -[k]T equals the chosen small-order R. Then the
+    // equation is satisfied and only the small-order check on R rejects.
     let torsion = small_order_points();
     let mut rng = Rng(12);
     let mut found = 0;

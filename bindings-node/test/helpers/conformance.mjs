@@ -196,6 +196,7 @@ function runBindings(openleash, testCase) {
   }
   const ids = ordered.value.map((record) => record.policy_id);
   observed.orderedPolicyIds = ids;
+
   // One single-rule policy per id, the rule named after its policy.
   const policies = new Map(
     testCase.bindings.map((record) => [
@@ -210,6 +211,7 @@ function runBindings(openleash, testCase) {
     observed.reference = `PolicyStack.forAgent layered ${JSON.stringify(stack.ruleIds)}, orderBindings gave ${JSON.stringify(ids)}`;
     return observed;
   }
+
   const want = testCase.expect.ordered_policy_ids;
   if (!jsonEq(ids, want)) {
     observed.reference = `expected order ${JSON.stringify(want)}, got ${JSON.stringify(ids)}`;

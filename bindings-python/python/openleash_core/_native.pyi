@@ -108,7 +108,7 @@ class PolicyStack:
         agent_principal_id: str,
         group_ids: Sequence[str] = ...,
     ) -> PolicyStack:
-        """The stack of the bound policies that apply to an agent."""
+        """Build the stack of the bound policies that apply to an agent."""
     @property
     def layers(self) -> list[Policy]:
         """The layers, most specific first."""
@@ -153,7 +153,7 @@ def order_bindings(
     agent_principal_id: str,
     group_ids: Sequence[str] = ...,
 ) -> List[_Binding]:
-    """The binding records that apply to an agent, most specific first."""
+    """Return the binding records that apply to an agent, most specific first."""
 
 def canonical_json(value: Any) -> str:
     """Serialize a value as RFC 8785 canonical JSON."""

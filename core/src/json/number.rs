@@ -71,6 +71,7 @@ pub fn check_number_literal(literal: &str) -> Result<f64, NumberProblem> {
 /// A fractional part, which callers never pass, is dropped.
 pub(crate) fn integer_digits(value: f64) -> String {
     const LIMB: u64 = 1_000_000_000;
+
     let bits = value.abs().to_bits();
     let biased_exponent = (bits >> 52) & 0x7ff;
     let fraction = bits & ((1 << 52) - 1);
@@ -86,6 +87,7 @@ pub(crate) fn integer_digits(value: f64) -> String {
     if shift <= 0 {
         return (mantissa >> shift.unsigned_abs().min(63)).to_string();
     }
+
     // Little-endian limbs in base 10^9, doubled `shift` times in steps of
     // at most 2^29, so that a limb times the step plus a carry fits in u64.
     let mut limbs = Vec::with_capacity(36);
@@ -94,6 +96,7 @@ pub(crate) fn integer_digits(value: f64) -> String {
         limbs.push(rest % LIMB);
         rest /= LIMB;
     }
+
     let mut remaining = shift.unsigned_abs();
     while remaining > 0 {
         let step = remaining.min(29);
@@ -109,6 +112,8 @@ pub(crate) fn integer_digits(value: f64) -> String {
             carry /= LIMB;
         }
     }
+
+    // The most significant limb as it is, the others padded to 9 digits.
     let mut text = limbs.last().map(u64::to_string).unwrap_or_default();
     for limb in limbs.iter().rev().skip(1) {
         let digits = limb.to_string();
