@@ -148,6 +148,14 @@ fn json(c: &mut Criterion) {
     c.bench_function("json/parse_typical_action", |b| {
         b.iter(|| parse(black_box(ACTION)).unwrap())
     });
+    // What the JavaScript and WebAssembly packages do per decision: the
+    // action arrives as JSON text and leaves as a decision.
+    let options = EvaluationOptions::at(Timestamp::UNIX_EPOCH);
+    let policy = Policy::from_yaml(&policy_text(5)).unwrap();
+    let mut ids = fixed_ids;
+    c.bench_function("json/decide_json_5_rules", |b| {
+        b.iter(|| policy.decide_json(black_box(ACTION), &options, &mut ids as &mut dyn IdSource))
+    });
 }
 
 fn hash(c: &mut Criterion) {

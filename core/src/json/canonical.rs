@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
+use super::scan::plain_prefix;
 use super::value::Value;
 
 /// Serializes a value as RFC 8785 canonical JSON: no whitespace, object keys
@@ -175,10 +176,11 @@ fn compare_utf16(a: &str, b: &str) -> Ordering {
 fn write_string(text: &str, out: &mut String) {
     out.push('"');
     let mut rest = text;
-    while let Some(position) = rest
-        .bytes()
-        .position(|b| b < 0x20 || b == b'"' || b == b'\\')
-    {
+    loop {
+        let position = plain_prefix(rest.as_bytes());
+        if position == rest.len() {
+            break;
+        }
         // INVARIANT: `position` is at an ASCII byte, so both slices are on
         // character boundaries.
         out.push_str(rest.get(..position).unwrap_or(""));

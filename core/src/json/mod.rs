@@ -10,6 +10,7 @@
 mod canonical;
 mod number;
 mod parse;
+mod scan;
 mod value;
 
 pub use canonical::{action_hash, canonical_json, sha256_hex, to_json};

@@ -8,6 +8,7 @@
 use std::fmt;
 
 use super::number::check_number_literal;
+use super::scan::plain_prefix;
 use super::value::{Map, Value};
 
 /// Default maximum input size in bytes (1 MiB).
@@ -255,7 +256,9 @@ impl Parser<'_> {
                         self.position += 1;
                         return Ok(Value::Array(Vec::new()));
                     }
-                    stack.push(Frame::Array(Vec::new()));
+                    // Room for a typical action's arrays and objects up front,
+                    // so that they rarely grow (and move) while being filled.
+                    stack.push(Frame::Array(Vec::with_capacity(4)));
                 }
                 Some(b'{') => {
                     self.position += 1;
@@ -266,7 +269,7 @@ impl Parser<'_> {
                     }
                     let key = self.object_key()?;
                     stack.push(Frame::Object {
-                        map: Map::new(),
+                        map: Map::with_capacity(8),
                         key,
                     });
                 }
@@ -367,13 +370,8 @@ impl Parser<'_> {
         self.position += 1;
         // Most strings have no escapes: copy them in one allocation.
         let start = self.position;
-        let end = self.bytes.get(start..).and_then(|rest| {
-            rest.iter()
-                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-        });
-        if let Some(length) = end
-            && self.bytes.get(start + length) == Some(&b'"')
-        {
+        let length = plain_prefix(self.bytes.get(start..).unwrap_or(&[]));
+        if self.bytes.get(start + length) == Some(&b'"') {
             self.position = start + length + 1;
             // INVARIANT: the run stops at an ASCII quote, a character boundary.
             return Ok(self
@@ -385,12 +383,7 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             let run_start = self.position;
-            while let Some(&byte) = self.bytes.get(self.position) {
-                if byte == b'"' || byte == b'\\' || byte < 0x20 {
-                    break;
-                }
-                self.position += 1;
-            }
+            self.position += plain_prefix(self.bytes.get(run_start..).unwrap_or(&[]));
             // INVARIANT: the run stops only at ASCII bytes, so both ends are
             // UTF-8 character boundaries.
             out.push_str(self.text.get(run_start..self.position).unwrap_or(""));

@@ -16,6 +16,10 @@ pub enum Value {
     Object(Map),
 }
 
+// Containers move their values when they grow, and the parser moves each
+// value into place, so the size of a value is paid per value.
+const _: () = assert!(std::mem::size_of::<Value>() <= 40);
+
 /// A JSON object: entries in insertion order with unique keys.
 ///
 /// Small objects are scanned, which is faster than hashing for the handful
@@ -27,13 +31,35 @@ pub struct Map {
     entries: Vec<(String, Value)>,
     /// Position of each key; present only above [`INDEXED_MIN_LEN`] entries.
     /// INVARIANT: when present, maps every key to its position in `entries`.
-    index: Option<HashMap<String, usize>>,
+    /// Boxed so that a small object, and so every [`Value`], stays small:
+    /// values move when containers grow and are copied into place. The
+    /// extra allocation is paid only by objects large enough to be indexed.
+    #[allow(clippy::box_collection)]
+    index: Option<Box<HashMap<String, usize>>>,
 }
 
-/// Compares two keys byte by byte. Keys are short, and an inlined loop is
-/// faster for them than a call to `memcmp`.
+/// Compares two keys eight bytes at a time. Keys are short, and an inlined
+/// loop is faster for them than a call to `memcmp`.
 fn same_key(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut a_words, mut b_words) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (x, y) in a_words.by_ref().zip(b_words.by_ref()) {
+        if word(x) != word(y) {
+            return false;
+        }
+    }
+    let (a_rest, b_rest) = (a_words.remainder(), b_words.remainder());
+    a_rest.iter().zip(b_rest).all(|(x, y)| x == y)
+}
+
+/// Eight bytes as one integer; `chunk` has exactly eight.
+fn word(chunk: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(chunk);
+    u64::from_ne_bytes(bytes)
 }
 
 /// Entry count above which a [`Map`] keeps a hash index.
@@ -146,7 +172,7 @@ impl Map {
             .enumerate()
             .map(|(position, (key, _))| (key.clone(), position))
             .collect();
-        self.index = Some(index);
+        self.index = Some(Box::new(index));
     }
 
     /// Number of entries.
@@ -306,6 +332,25 @@ fn serialize_number<S: Serializer>(number: f64, serializer: S) -> Result<S::Ok, 
 )]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_differing_in_any_byte_are_different() {
+        for length in 0..=24 {
+            let key = "k".repeat(length);
+            assert!(same_key(&key, &key.clone()));
+            assert!(!same_key(&key, &format!("{key}k")));
+            for position in 0..length {
+                let mut other = key.clone().into_bytes();
+                other[position] = b'j';
+                let other = String::from_utf8(other).unwrap();
+                assert!(!same_key(&key, &other), "{key} {other}");
+                let mut map = Map::new();
+                map.insert(other.clone(), Value::Null);
+                assert!(!map.contains_key(&key));
+                assert!(map.contains_key(&other));
+            }
+        }
+    }
 
     #[test]
     fn large_maps_stay_consistent_with_index() {
