@@ -9,7 +9,7 @@ const { types } = require('node:util');
 
 const native = require('./native.js');
 const errors = require('./lib/errors.js');
-const { ConversionFailure, toJsonText, decisionFromParts } = require('./lib/convert.js');
+const { ConversionFailure, toJsonBytes, toJsonText, decisionFromParts } = require('./lib/convert.js');
 const { guardTool } = require('./lib/guard.js');
 const { tokenApi } = require('./lib/tokens.js');
 
@@ -75,18 +75,16 @@ function invalidArgument(message) {
 }
 
 /**
- * Evaluates through `evaluateJson(text, now, ttl)`; a value with no JSON
+ * Evaluates through `evaluateJson(bytes, length, now, ttl)`, which reads
+ * the action's UTF-8 JSON from `bytes[0..length)`; a value with no JSON
  * form gets the core's DENY decision for unreadable actions instead.
  */
-// NOTE: a 5-rule evaluation takes about 9 µs on the benchmark machine of
-// docs/benchmarks.md, against a 5 µs target; the core's JSON parse and the
-// conversion in lib/convert.js take most of it.
 function decide(target, action, options, evaluateJson) {
   const [now, ttl] = evaluationArguments(options);
   let parts;
   try {
-    const text = toJsonText(action, MAX_JSON_DEPTH, MAX_JSON_BYTES);
-    parts = evaluateJson(text, now, ttl);
+    const { bytes, length } = toJsonBytes(action, MAX_JSON_DEPTH, MAX_JSON_BYTES);
+    parts = evaluateJson(bytes, length, now, ttl);
   } catch (problem) {
     if (!(problem instanceof ConversionFailure)) {
       throw problem;
@@ -96,10 +94,13 @@ function decide(target, action, options, evaluateJson) {
   return decisionFromParts(parts, ruleIdsOf(target));
 }
 
-/** Converts a value to JSON text for canonicalJson and actionHash, or throws ValueConversionError. */
-function jsonTextOf(value) {
+/**
+ * Converts a value with `convert` (toJsonBytes or toJsonText), or throws
+ * ValueConversionError.
+ */
+function converted(value, convert) {
   try {
-    return toJsonText(value, MAX_JSON_DEPTH, MAX_JSON_BYTES);
+    return convert(value, MAX_JSON_DEPTH, MAX_JSON_BYTES);
   } catch (problem) {
     if (!(problem instanceof ConversionFailure)) {
       throw problem;
@@ -112,17 +113,19 @@ function jsonTextOf(value) {
   }
 }
 
-// The addon's evaluate functions take JSON text and return decision parts;
+// The addon's evaluate functions take UTF-8 JSON and return decision parts;
 // the wrappers below give them the signatures their declarations state.
 const evaluatePolicyJson = Policy.prototype.evaluate;
 const evaluateStackJson = PolicyStack.prototype.evaluate;
 const evaluateJson = native.evaluate;
-const canonicalJsonOfText = native.canonicalJson;
-const actionHashOfText = native.actionHash;
+const canonicalJsonOfBytes = native.canonicalJson;
+const actionHashOfBytes = native.actionHash;
 
 Object.defineProperty(Policy.prototype, 'evaluate', {
   value: function evaluate(action, options) {
-    return decide(this, action, options, (text, now, ttl) => evaluatePolicyJson.call(this, text, now, ttl));
+    return decide(this, action, options, (bytes, length, now, ttl) =>
+      evaluatePolicyJson.call(this, bytes, length, now, ttl),
+    );
   },
   writable: true,
   configurable: true,
@@ -130,7 +133,9 @@ Object.defineProperty(Policy.prototype, 'evaluate', {
 
 Object.defineProperty(PolicyStack.prototype, 'evaluate', {
   value: function evaluate(action, options) {
-    return decide(this, action, options, (text, now, ttl) => evaluateStackJson.call(this, text, now, ttl));
+    return decide(this, action, options, (bytes, length, now, ttl) =>
+      evaluateStackJson.call(this, bytes, length, now, ttl),
+    );
   },
   writable: true,
   configurable: true,
@@ -140,15 +145,24 @@ function evaluate(target, action, options) {
   if (!(target instanceof Policy) && !(target instanceof PolicyStack)) {
     throw invalidArgument('target must be a Policy or a PolicyStack');
   }
-  return decide(target, action, options, (text, now, ttl) => evaluateJson(target, text, now, ttl));
+  return decide(target, action, options, (bytes, length, now, ttl) =>
+    evaluateJson(target, bytes, length, now, ttl),
+  );
 }
 
 function canonicalJson(value) {
-  return canonicalJsonOfText(jsonTextOf(value));
+  const { bytes, length } = converted(value, toJsonBytes);
+  return canonicalJsonOfBytes(bytes, length);
 }
 
 function actionHash(action) {
-  return actionHashOfText(jsonTextOf(action));
+  const { bytes, length } = converted(action, toJsonBytes);
+  return actionHashOfBytes(bytes, length);
+}
+
+/** Converts a value to JSON text, or throws ValueConversionError. */
+function jsonTextOf(value) {
+  return converted(value, toJsonText);
 }
 
 // The addon's binding functions take the records as JSON text.

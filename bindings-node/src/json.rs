@@ -1,11 +1,11 @@
 //! Canonical JSON, action hashes, strict JSON parsing, and strings from
 //! JavaScript.
 
-use napi::bindgen_prelude::{FromNapiValue, Unknown};
+use napi::bindgen_prelude::{FromNapiValue, Uint8ArraySlice, Unknown};
 use napi::{Env, JsString, Result, ValueType};
 use napi_derive::napi;
 use openleash_core::Action;
-use openleash_core::json::{self, JsonError};
+use openleash_core::json::{self, JsonError, JsonLimits};
 
 use crate::convert::to_js;
 use crate::errors::{ErrorClass, action_error, error, guarded, type_error};
@@ -32,10 +32,10 @@ const _: () = assert!(MAX_JSON_BYTES as usize == json::MAX_JSON_BYTES);
 /// and `path` name the problem (see the package documentation for every
 /// conversion rule).
 #[napi(ts_args_type = "value: unknown")]
-pub fn canonical_json(env: Env, value_json: String) -> Result<String> {
+pub fn canonical_json(env: Env, value_json: Uint8ArraySlice, length: u32) -> Result<String> {
     guarded(&env, || {
-        let value =
-            json::parse(&value_json).map_err(|problem| json_error(&env, &problem, false))?;
+        let value = json::parse_bytes(json_prefix(&value_json, length), &JsonLimits::default())
+            .map_err(|problem| json_error(&env, &problem, false))?;
         Ok(json::canonical_json(&value))
     })
 }
@@ -47,10 +47,10 @@ pub fn canonical_json(env: Env, value_json: String) -> Result<String> {
 /// Throws `ActionError` with every issue for an invalid action, and
 /// `ValueConversionError` for a value with no JSON form.
 #[napi(ts_args_type = "action: ActionRequest")]
-pub fn action_hash(env: Env, action_json: String) -> Result<String> {
+pub fn action_hash(env: Env, action_json: Uint8ArraySlice, length: u32) -> Result<String> {
     guarded(&env, || {
-        let value =
-            json::parse(&action_json).map_err(|problem| json_error(&env, &problem, false))?;
+        let value = json::parse_bytes(json_prefix(&action_json, length), &JsonLimits::default())
+            .map_err(|problem| json_error(&env, &problem, false))?;
         let action = Action::from_value(value).map_err(|problem| action_error(&env, &problem))?;
         Ok(action.hash().to_owned())
     })
@@ -73,6 +73,13 @@ pub fn parse_json<'e>(env: &'e Env, text: Unknown) -> Result<Unknown<'e>> {
         let value = json::parse(&text).map_err(|problem| json_error(env, &problem, true))?;
         to_js(env, &value)
     })
+}
+
+/// The JSON that `lib/convert.js` wrote: the first `length` bytes of its
+/// shared buffer (all of it, should `length` exceed the buffer).
+pub(crate) fn json_prefix(bytes: &[u8], length: u32) -> &[u8] {
+    let length = usize::try_from(length).unwrap_or(usize::MAX);
+    bytes.get(..length).unwrap_or(bytes)
 }
 
 /// A `ValueConversionError` for JSON the core rejected. The text came from

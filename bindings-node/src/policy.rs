@@ -2,7 +2,9 @@
 
 use std::io::Read;
 
-use napi::bindgen_prelude::{Array, ClassInstance, Either, FromNapiValue, Object, Unknown};
+use napi::bindgen_prelude::{
+    Array, ClassInstance, Either, FromNapiValue, Object, Uint8ArraySlice, Unknown,
+};
 use napi::{Env, JsValue, Result, ValueType};
 use napi_derive::napi;
 use openleash_core::Decision;
@@ -17,7 +19,7 @@ use openleash_core::{Policy as CorePolicy, PolicyStack as CoreStack};
 use crate::convert::{diagnostics, to_js};
 use crate::decision::decision_parts;
 use crate::errors::{ErrorClass, error, guarded, policy_error, type_error};
-use crate::json::{json_error, string_argument};
+use crate::json::{json_error, json_prefix, string_argument};
 use crate::options::{evaluation_options, os_random};
 
 /// A validated, compiled policy document. Immutable: load it once and
@@ -128,15 +130,18 @@ impl Policy {
     pub fn evaluate<'e>(
         &self,
         env: &'e Env,
-        action_json: String,
+        action_json: Uint8ArraySlice,
+        length: u32,
         now: Either<f64, String>,
         default_proof_ttl_seconds: Option<f64>,
     ) -> Result<Either<String, Array<'e>>> {
         guarded(env, || {
             let options = evaluation_options(env, now, default_proof_ttl_seconds)?;
-            let decision = self
-                .inner
-                .decide_json(&action_json, &options, &mut os_random);
+            let decision = self.inner.decide_json_bytes(
+                json_prefix(&action_json, length),
+                &options,
+                &mut os_random,
+            );
             decision_parts(env, &decision)
         })
     }
@@ -265,15 +270,18 @@ impl PolicyStack {
     pub fn evaluate<'e>(
         &self,
         env: &'e Env,
-        action_json: String,
+        action_json: Uint8ArraySlice,
+        length: u32,
         now: Either<f64, String>,
         default_proof_ttl_seconds: Option<f64>,
     ) -> Result<Either<String, Array<'e>>> {
         guarded(env, || {
             let options = evaluation_options(env, now, default_proof_ttl_seconds)?;
-            let decision = self
-                .inner
-                .decide_json(&action_json, &options, &mut os_random);
+            let decision = self.inner.decide_json_bytes(
+                json_prefix(&action_json, length),
+                &options,
+                &mut os_random,
+            );
             decision_parts(env, &decision)
         })
     }
@@ -289,16 +297,17 @@ impl PolicyStack {
 pub fn evaluate<'e>(
     env: &'e Env,
     target: Unknown,
-    action_json: String,
+    action_json: Uint8ArraySlice,
+    length: u32,
     now: Either<f64, String>,
     default_proof_ttl_seconds: Option<f64>,
 ) -> Result<Either<String, Array<'e>>> {
     guarded(env, || {
         if let Ok(policy) = ClassInstance::<Policy>::from_unknown(target) {
-            return policy.evaluate(env, action_json, now, default_proof_ttl_seconds);
+            return policy.evaluate(env, action_json, length, now, default_proof_ttl_seconds);
         }
         if let Ok(stack) = ClassInstance::<PolicyStack>::from_unknown(target) {
-            return stack.evaluate(env, action_json, now, default_proof_ttl_seconds);
+            return stack.evaluate(env, action_json, length, now, default_proof_ttl_seconds);
         }
         Err(type_error(env, "target must be a Policy or a PolicyStack"))
     })

@@ -308,6 +308,73 @@ describe('strings', () => {
   test('keys sort by UTF-16 code units', () => {
     assert.equal(canonicalJson({ '\ufb01': 1, '😀': 2, a: 3 }), '{"a":3,"😀":2,"\ufb01":1}');
   });
+
+  test('every UTF-16 range round-trips', () => {
+    // A fixed-seed generator, so a failure names a reproducible string.
+    let seed = 0x2545f491;
+    const next = (limit) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % limit;
+    };
+    const ranges = [
+      [0x00, 0x20],
+      [0x20, 0x80],
+      [0x80, 0x800],
+      [0x800, 0xd800],
+      [0xe000, 0x10000],
+    ];
+    for (let round = 0; round < 2000; round += 1) {
+      let text = '';
+      const length = next(40);
+      for (let index = 0; index < length; index += 1) {
+        if (next(6) === 0) {
+          text += String.fromCodePoint(0x10000 + next(0x100000));
+        } else {
+          const [low, high] = ranges[next(ranges.length)];
+          text += String.fromCharCode(low + next(high - low));
+        }
+      }
+      assert.equal(canonicalJson(text), JSON.stringify(text), `string ${JSON.stringify(text)}`);
+      assert.equal(canonicalJson({ [text]: 1 }), JSON.stringify({ [text]: 1 }), `key ${JSON.stringify(text)}`);
+      assert.equal(parseJson(canonicalJson(text)), text);
+    }
+  });
+
+  test('large value, then a small one', () => {
+    const large = { text: 'é€😀x'.repeat(50_000), list: Array.from({ length: 5_000 }, (_, index) => index) };
+    assert.equal(canonicalJson(large), JSON.stringify({ list: large.list, text: large.text }));
+    assert.equal(canonicalJson({ b: 'small', a: 1 }), '{"a":1,"b":"small"}');
+  });
+
+  test('getter converting another value', () => {
+    const value = {
+      a: 'before',
+      get nested() {
+        return canonicalJson({ z: 'inner', y: ['x'.repeat(1000)] });
+      },
+      c: 'after',
+    };
+    const expected = { a: 'before', nested: canonicalJson({ z: 'inner', y: ['x'.repeat(1000)] }), c: 'after' };
+    assert.equal(canonicalJson(value), canonicalJson(expected));
+  });
+
+  test('getter evaluating another action', () => {
+    const inner = purchase({ amount_minor: 5, currency: 'EUR' });
+    let innerDecision;
+    const payload = {
+      amount_minor: 1999,
+      get currency() {
+        innerDecision = policy.evaluate(inner, { now: NOW });
+        return 'EUR';
+      },
+    };
+    const decision = policy.evaluate(purchase(payload), { now: NOW });
+    assert.equal(decision.action_hash, actionHash(purchase({ amount_minor: 1999, currency: 'EUR' })));
+    assert.equal(innerDecision.action_hash, actionHash(inner));
+    assert.notEqual(decision.action_hash, innerDecision.action_hash);
+  });
 });
 
 describe('parseJson', () => {
