@@ -178,14 +178,14 @@ impl RuleSet {
         let (result, reason) = match matched {
             Some(rule) if rule.effect == Effect::Deny => (
                 DecisionResult::Deny,
-                format!("Denied by rule \"{}\"", rule.id),
+                ["Denied by rule \"", &*rule.id, "\""].concat(),
             ),
             Some(rule) => {
                 let result = rule_obligations(rule, action, &mut obligations, ids);
                 let reason = if result == DecisionResult::Allow {
-                    format!("Allowed by rule \"{}\"", rule.id)
+                    ["Allowed by rule \"", &*rule.id, "\""].concat()
                 } else {
-                    format!("Rule \"{}\" requires: {}", rule.id, result.as_str())
+                    ["Rule \"", &*rule.id, "\" requires: ", result.as_str()].concat()
                 };
                 (result, reason)
             }
@@ -206,7 +206,7 @@ impl RuleSet {
                     "No rule matched; default policy: passthrough (no further layer — denied)"
                         .to_owned()
                 } else {
-                    format!("No rule matched; default policy: {}", self.default.as_str())
+                    ["No rule matched; default policy: ", self.default.as_str()].concat()
                 };
                 (result, reason)
             }
