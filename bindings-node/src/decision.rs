@@ -70,7 +70,7 @@ fn parts_text(decision: &Decision) -> String {
         host::utf16_length(Some(error_message)),
     ];
     for length in lengths {
-        push_decimal(&mut text, length);
+        host::push_decimal(&mut text, length);
         text.push(',');
     }
     if let Some(seconds) = decision.proof_ttl_seconds {
@@ -86,34 +86,6 @@ fn parts_text(decision: &Decision) -> String {
     text.push_str(error_code.unwrap_or(""));
     text.push_str(error_message);
     text
-}
-
-/// Appends `number` in decimal (`-1` for the lengths of absent strings),
-/// without the formatting machinery, which costs more than the rest of the
-/// encoding.
-fn push_decimal(text: &mut String, number: i64) {
-    if number < 0 {
-        text.push('-');
-    }
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut rest = number.unsigned_abs();
-    loop {
-        start -= 1;
-        if let Some(slot) = digits.get_mut(start) {
-            // The remainder is below 10, so the cast is exact.
-            #[allow(clippy::cast_possible_truncation)]
-            let digit = (rest % 10) as u8;
-            *slot = b'0' + digit;
-        }
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    for &digit in digits.get(start..).unwrap_or(&[]) {
-        text.push(char::from(digit));
-    }
 }
 
 fn obligations<'e>(env: &'e Env, all: &[Obligation]) -> Result<Array<'e>> {

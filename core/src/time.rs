@@ -54,33 +54,28 @@ impl Timestamp {
         // Every decision carries a timestamp, and writing the digits here
         // takes a fraction of the time of the formatting machinery. The
         // year is 0 to 9999 by the type's invariant, so four digits hold it.
-        let mut text = String::with_capacity(24);
-        push_digits(&mut text, year, 4);
-        text.push('-');
-        push_digits(&mut text, month, 2);
-        text.push('-');
-        push_digits(&mut text, day, 2);
-        text.push('T');
-        push_digits(&mut text, hour, 2);
-        text.push(':');
-        push_digits(&mut text, minute, 2);
-        text.push(':');
-        push_digits(&mut text, second, 2);
-        text.push('.');
-        push_digits(&mut text, millis, 3);
-        text.push('Z');
-        text
+        let mut text = *b"0000-00-00T00:00:00.000Z";
+        put_digits(&mut text, 0, year, 4);
+        put_digits(&mut text, 5, month, 2);
+        put_digits(&mut text, 8, day, 2);
+        put_digits(&mut text, 11, hour, 2);
+        put_digits(&mut text, 14, minute, 2);
+        put_digits(&mut text, 17, second, 2);
+        put_digits(&mut text, 20, millis, 3);
+        // INVARIANT: only ASCII digits replaced ASCII digits.
+        String::from_utf8(text.to_vec()).unwrap_or_default()
     }
 }
 
-/// Appends the last `width` decimal digits of a non-negative `number`,
-/// zero-padded.
-fn push_digits(text: &mut String, number: i64, width: u32) {
-    for place in (0..width).rev() {
+/// Writes the last `width` decimal digits of a non-negative `number`,
+/// zero-padded, into `text` from `start` on.
+fn put_digits(text: &mut [u8], start: usize, number: i64, width: u32) {
+    for (place, slot) in (0..width).rev().zip(text.iter_mut().skip(start)) {
         let digit = number / 10_i64.pow(place) % 10;
         // A digit is 0 to 9, so the cast is exact.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        text.push(char::from(b'0' + digit as u8));
+        let digit = digit as u8;
+        *slot = b'0' + digit;
     }
 }
 

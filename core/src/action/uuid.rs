@@ -25,16 +25,17 @@ impl Uuid {
 impl Uuid {
     /// Lowercase hyphenated form, `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`.
     pub fn to_hyphenated(&self) -> String {
-        let mut text = String::with_capacity(36);
+        let mut text = Vec::with_capacity(36);
         for (position, byte) in self.0.iter().enumerate() {
             if matches!(position, 4 | 6 | 8 | 10) {
-                text.push('-');
+                text.push(b'-');
             }
-            for nibble in [byte >> 4, byte & 0x0f] {
-                text.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
-            }
+            text.push(crate::json::hex_digit(byte >> 4));
+            text.push(crate::json::hex_digit(byte & 0x0f));
         }
-        text
+        // INVARIANT: hex digits and hyphens are ASCII, so the conversion
+        // cannot fail.
+        String::from_utf8(text).unwrap_or_default()
     }
 }
 

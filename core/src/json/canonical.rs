@@ -68,15 +68,25 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex_lower(&Sha256::digest(bytes))
 }
 
-/// Lowercase hex of `bytes`.
+/// Lowercase hex of `bytes`. Builds bytes and converts once: pushing
+/// `char`s costs a call each in the size-optimized WebAssembly build.
 fn hex_lower(bytes: &[u8]) -> String {
-    let mut hex = String::with_capacity(bytes.len() * 2);
+    let mut hex = Vec::with_capacity(bytes.len() * 2);
     for byte in bytes {
-        for nibble in [byte >> 4, byte & 0x0f] {
-            hex.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
-        }
+        hex.push(hex_digit(byte >> 4));
+        hex.push(hex_digit(byte & 0x0f));
     }
-    hex
+    // INVARIANT: hex digits are ASCII, so the conversion cannot fail.
+    String::from_utf8(hex).unwrap_or_default()
+}
+
+/// Returns the lowercase hex digit of a value below 16.
+pub(crate) fn hex_digit(nibble: u8) -> u8 {
+    if nibble < 10 {
+        b'0' + nibble
+    } else {
+        b'a' + nibble - 10
+    }
 }
 
 fn write_value(value: &Value, out: &mut String) {

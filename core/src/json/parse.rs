@@ -464,16 +464,22 @@ impl Parser<'_> {
         )
     }
 
+    // Inlined even where the build optimizes for size: these run per byte.
+    #[inline(always)]
     fn skip_whitespace(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.position += 1;
         }
     }
 
+    // Inlined even where the build optimizes for size: these run per byte.
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.position).copied()
     }
 
+    // Inlined even where the build optimizes for size: these run per byte.
+    #[inline(always)]
     fn next_byte(&mut self) -> Option<u8> {
         let byte = self.peek()?;
         self.position += 1;

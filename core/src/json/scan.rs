@@ -19,12 +19,10 @@ pub(crate) fn needs_escape(byte: u8) -> bool {
 /// first. So the lowest set bit marks the first byte that needs an escape.
 /// Bytes of 0x80 and above pass none of the tests.
 pub(crate) fn plain_prefix(bytes: &[u8]) -> usize {
-    let mut chunks = bytes.chunks_exact(8);
+    let (words, rest) = bytes.as_chunks::<8>();
     let mut offset = 0;
-    for chunk in chunks.by_ref() {
-        let mut word_bytes = [0u8; 8];
-        word_bytes.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(word_bytes);
+    for word_bytes in words {
+        let word = u64::from_le_bytes(*word_bytes);
         let quote = word ^ (ONES * u64::from(b'"'));
         let backslash = word ^ (ONES * u64::from(b'\\'));
         let control = word.wrapping_sub(ONES * 0x20) & !word;
@@ -37,7 +35,6 @@ pub(crate) fn plain_prefix(bytes: &[u8]) -> usize {
         }
         offset += 8;
     }
-    let rest = chunks.remainder();
     offset
         + rest
             .iter()

@@ -45,21 +45,12 @@ fn same_key(a: &str, b: &str) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let (mut a_words, mut b_words) = (a.chunks_exact(8), b.chunks_exact(8));
-    for (x, y) in a_words.by_ref().zip(b_words.by_ref()) {
-        if word(x) != word(y) {
-            return false;
-        }
-    }
-    let (a_rest, b_rest) = (a_words.remainder(), b_words.remainder());
-    a_rest.iter().zip(b_rest).all(|(x, y)| x == y)
-}
-
-/// Eight bytes as one integer; `chunk` has exactly eight.
-fn word(chunk: &[u8]) -> u64 {
-    let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(chunk);
-    u64::from_ne_bytes(bytes)
+    let ((a_words, a_rest), (b_words, b_rest)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
+    a_words
+        .iter()
+        .zip(b_words)
+        .all(|(x, y)| u64::from_ne_bytes(*x) == u64::from_ne_bytes(*y))
+        && a_rest.iter().zip(b_rest).all(|(x, y)| x == y)
 }
 
 /// Entry count above which a [`Map`] keeps a hash index.
