@@ -3,7 +3,7 @@
 // here converts values and checks argument types: the rules are the
 // core's.
 
-import { ConversionFailure, decisionFromParts, toJsonText } from './convert.js';
+import { ConversionFailure, decisionFromParts, toJsonBytes, toJsonText } from './convert.js';
 import { MAX_JSON_BYTES, MAX_JSON_DEPTH, callEngine as call, module } from './engine.js';
 import { ValueConversionError, invalidArgument, outOfRange } from './errors.js';
 
@@ -111,8 +111,19 @@ function optionalNumber(value, name) {
 
 /** Converts a value to JSON text, or throws ValueConversionError. */
 function jsonTextOf(value) {
+  return converted(value, toJsonText);
+}
+
+/** Converts a value to UTF-8 JSON (a view of the converter's buffer), or throws ValueConversionError. */
+function jsonBytesOf(value) {
+  const { bytes, length } = converted(value, toJsonBytes);
+  return bytes.subarray(0, length);
+}
+
+/** Converts a value with `convert` (toJsonBytes or toJsonText), or throws ValueConversionError. */
+function converted(value, convert) {
   try {
-    return toJsonText(value, MAX_JSON_DEPTH, MAX_JSON_BYTES);
+    return convert(value, MAX_JSON_DEPTH, MAX_JSON_BYTES);
   } catch (problem) {
     if (!(problem instanceof ConversionFailure)) {
       throw problem;
@@ -161,9 +172,9 @@ function bytesArgument(value, name) {
 // Policies and decisions
 
 /**
- * Evaluates through `evaluateParts(text, millis, nowText, ttl)`; a value
- * with no JSON form gets the core's DENY decision for unreadable actions
- * instead.
+ * Evaluates through `evaluateParts(bytes, millis, nowText, ttl)`, which
+ * takes the action's UTF-8 JSON; a value with no JSON form gets the core's
+ * DENY decision for unreadable actions instead.
  */
 function decide(action, options, ruleIds, evaluateParts) {
   const { now, defaultProofTtlSeconds } = optionsArgument(options);
@@ -171,10 +182,11 @@ function decide(action, options, ruleIds, evaluateParts) {
   if (defaultProofTtlSeconds !== undefined && typeof defaultProofTtlSeconds !== 'number') {
     throw invalidArgument('options.defaultProofTtlSeconds must be a number of seconds');
   }
-  let text;
+  let bytes;
   let failure;
   try {
-    text = toJsonText(action, MAX_JSON_DEPTH, MAX_JSON_BYTES);
+    const json = toJsonBytes(action, MAX_JSON_DEPTH, MAX_JSON_BYTES);
+    bytes = json.bytes.subarray(0, json.length);
   } catch (problem) {
     if (!(problem instanceof ConversionFailure)) {
       throw problem;
@@ -183,7 +195,7 @@ function decide(action, options, ruleIds, evaluateParts) {
   }
   const parts = call(() =>
     failure === undefined
-      ? evaluateParts(text, millis, nowText, defaultProofTtlSeconds)
+      ? evaluateParts(bytes, millis, nowText, defaultProofTtlSeconds)
       : module.unreadableActionDecision(failure.code, failure.message, millis, nowText, defaultProofTtlSeconds),
   );
   return decisionFromParts(parts, ruleIds);
@@ -248,8 +260,8 @@ export class Policy {
 
   /** Evaluates an action against this policy alone (a `passthrough` default denies). */
   evaluate(action, options) {
-    return decide(action, options, this.#ruleIds, (text, millis, nowText, ttl) =>
-      this.#handle.evaluate(text, millis, nowText, ttl),
+    return decide(action, options, this.#ruleIds, (bytes, millis, nowText, ttl) =>
+      this.#handle.evaluate(bytes, millis, nowText, ttl),
     );
   }
 
@@ -319,8 +331,8 @@ export class PolicyStack {
 
   /** Evaluates an action against the stack. */
   evaluate(action, options) {
-    return decide(action, options, this.#ruleIds, (text, millis, nowText, ttl) =>
-      this.#handle.evaluate(text, millis, nowText, ttl),
+    return decide(action, options, this.#ruleIds, (bytes, millis, nowText, ttl) =>
+      this.#handle.evaluate(bytes, millis, nowText, ttl),
     );
   }
 
@@ -417,14 +429,14 @@ export function validatePolicy(text) {
 
 /** RFC 8785 canonical JSON of a value. */
 export function canonicalJson(value) {
-  const text = jsonTextOf(value);
-  return call(() => module.canonicalJson(text));
+  const bytes = jsonBytesOf(value);
+  return call(() => module.canonicalJson(bytes));
 }
 
 /** Validates and normalizes an action, then returns its action hash; throws ActionError. */
 export function actionHash(action) {
-  const text = jsonTextOf(action);
-  return call(() => module.actionHash(text));
+  const bytes = jsonBytesOf(action);
+  return call(() => module.actionHash(bytes));
 }
 
 /** Parses JSON text with the engine's strict parser. */
@@ -630,10 +642,10 @@ export class Authorizer {
   /** Decides an action and adds `proof_token` and `proof_expires_at` when a proof was issued. */
   authorize(action, options) {
     const keys = this.#keys;
-    return decide(action, options, this.#ruleIds, (text, millis, nowText) =>
+    return decide(action, options, this.#ruleIds, (bytes, millis, nowText) =>
       keys === undefined
-        ? this.#handle.authorize(text, millis, nowText)
-        : this.#handle.authorizeWith(keySetHandle(keys), text, millis, nowText),
+        ? this.#handle.authorize(bytes, millis, nowText)
+        : this.#handle.authorizeWith(keySetHandle(keys), bytes, millis, nowText),
     );
   }
 }

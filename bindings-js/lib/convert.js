@@ -1,11 +1,11 @@
 // Conversions between JavaScript values and the WebAssembly module.
 //
-// Values reach the engine as JSON text, which the core parses with its
+// Values reach the engine as UTF-8 JSON, which the core parses with its
 // strict parser: one copy into the module per value instead of several
 // calls per property, and the core's own rules for numbers, strings,
-// nesting and size apply unchanged. This module writes that text and
-// rejects, with a stable code and the value's path, everything that has no
-// faithful JSON form. The rules are those of the Node package's
+// nesting and size apply unchanged. This module writes that JSON into a
+// reused byte buffer (no string building) and rejects, with a stable code
+// and the value's path, everything that has no faithful JSON form. The rules are those of the Node package's
 // lib/convert.js; the shared test suite runs against both packages.
 // NOTE: the two files are kept in step by hand (this one is an ES module
 // for browsers, that one CommonJS); change both together. Only
@@ -13,9 +13,6 @@
 // instead of node:util, so they also recognize objects of other realms.
 // It also builds decision objects from the parts string the module returns
 // (the encoding is documented in src/decision.rs).
-
-/** Strings that need JSON.stringify's escaping, not just quotes. */
-const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
  * Why a value could not be converted. `path` collects the keys and indexes
@@ -59,8 +56,19 @@ export function formatPath(segments) {
 }
 
 /**
- * Writes `value` as JSON text for the core. Throws ConversionFailure for a
- * value with no faithful JSON form:
+ * Bytes of the shared output buffer kept between calls. A conversion that
+ * needs more grows its buffer. A buffer grown past this size is dropped
+ * after the call, so one large value does not pin megabytes.
+ */
+const SHARED_CAPACITY = 16 * 1024;
+
+/** The buffer conversions write into, while no other conversion is writing to it. */
+let sharedBuffer = new Uint8Array(SHARED_CAPACITY);
+let sharedBusy = false;
+
+/**
+ * Writes `value` as UTF-8 JSON into a byte buffer for the core. Throws
+ * ConversionFailure for a value with no faithful JSON form:
  *
  * - `undefined` object properties are left out, as JSON.stringify does;
  *   `undefined` elsewhere (an array element, an empty slot, the value
@@ -71,20 +79,30 @@ export function formatPath(segments) {
  *   arrays (Date, Map, Set, typed arrays, class instances...) are rejected
  *   (VALUE_UNSUPPORTED_TYPE); `toJSON` methods are not called;
  * - nesting beyond `maxDepth` is JSON_TOO_DEEP, or VALUE_CYCLIC when the
- *   value refers back to one of its ancestors; text longer than `maxBytes`
- *   is JSON_TOO_LARGE (a shared object repeated many times cannot make the
- *   text grow without bound);
+ *   value refers back to one of its ancestors. More than `maxBytes` bytes
+ *   of UTF-8 is JSON_TOO_LARGE, checked as the output grows, so a shared
+ *   object repeated many times cannot make it grow without bound;
  * - an exception thrown while reading the value (a getter, a Proxy trap)
  *   is VALUE_UNREADABLE, with the exception as `cause`.
  *
- * Numbers that the core's parser rejects (integers beyond 2^53 that a
- * double cannot hold exactly) and lone surrogates are written as they are
- * and rejected by the core with its codes.
+ * Every property is read once. Two kinds of value pass here and are
+ * rejected by the core with its own codes. Integers beyond 2^53 that a
+ * double cannot hold exactly are written as JavaScript prints them. Lone
+ * surrogates are written as `\u` escapes, as JSON.stringify writes them.
+ *
+ * Returns `{ bytes, length }`: the JSON is `bytes[0..length)`. The buffer
+ * is shared between calls, so it must be used before the next conversion
+ * starts. A conversion that runs while another is writing (a getter that
+ * converts a value) gets a buffer of its own.
  */
-export function toJsonText(value, maxDepth, maxBytes) {
-  const state = { depth: 0, ancestors: [], maxDepth, maxBytes };
+export function toJsonBytes(value, maxDepth, maxBytes) {
+  const shared = !sharedBusy;
+  const writer = new JsonWriter(shared ? sharedBuffer : new Uint8Array(256), maxDepth, maxBytes);
+  if (shared) {
+    sharedBusy = true;
+  }
   try {
-    return writeValue(value, state);
+    writer.value(value);
   } catch (problem) {
     if (problem instanceof ConversionFailure) {
       throw problem;
@@ -94,111 +112,272 @@ export function toJsonText(value, maxDepth, maxBytes) {
       `could not be read: ${problem instanceof Error ? problem.message : String(problem)}`,
       problem,
     );
+  } finally {
+    if (shared) {
+      sharedBusy = false;
+      sharedBuffer = writer.bytes.length > SHARED_CAPACITY ? new Uint8Array(SHARED_CAPACITY) : writer.bytes;
+    }
   }
+  return { bytes: writer.bytes, length: writer.length };
 }
 
-function writeValue(value, state) {
-  switch (typeof value) {
-    case 'string':
-      return NEEDS_ESCAPING.test(value) ? JSON.stringify(value) : `"${value}"`;
-    case 'number':
-      if (Number.isFinite(value)) {
-        return String(value);
+/** Writes `value` as JSON text; see toJsonBytes for what is rejected. */
+export function toJsonText(value, maxDepth, maxBytes) {
+  const { bytes, length } = toJsonBytes(value, maxDepth, maxBytes);
+  return UTF8.decode(bytes.subarray(0, length));
+}
+
+/** Decodes what the writer wrote, which is always well-formed UTF-8. */
+const UTF8 = new TextDecoder();
+
+const HEX = '0123456789abcdef';
+/** The escape characters after `\` for the control characters that have one. */
+const SHORT_ESCAPES = { 8: 98, 9: 116, 10: 110, 12: 102, 13: 114, 34: 34, 92: 92 };
+
+/** Appends JSON to a growing byte buffer, tracking depth and ancestors. */
+class JsonWriter {
+  constructor(bytes, maxDepth, maxBytes) {
+    this.bytes = bytes;
+    this.length = 0;
+    this.depth = 0;
+    this.ancestors = [];
+    this.maxDepth = maxDepth;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Makes room for `count` more bytes. */
+  reserve(count) {
+    const needed = this.length + count;
+    if (needed > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2));
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
+    }
+  }
+
+  /** Appends ASCII text, such as a number or a literal. */
+  ascii(text) {
+    const count = text.length;
+    this.reserve(count);
+    const bytes = this.bytes;
+    let at = this.length;
+    for (let index = 0; index < count; index += 1) {
+      bytes[at] = text.charCodeAt(index);
+      at += 1;
+    }
+    this.length = at;
+  }
+
+  byte(code) {
+    this.reserve(1);
+    this.bytes[this.length] = code;
+    this.length += 1;
+  }
+
+  value(value) {
+    switch (typeof value) {
+      case 'string':
+        this.string(value);
+        return;
+      case 'number':
+        if (value - value === 0) {
+          this.ascii(String(value));
+          return;
+        }
+        throw new ConversionFailure(
+          'JSON_NUMBER_OUT_OF_RANGE',
+          `is ${value}, which is not a JSON number`,
+        );
+      case 'boolean':
+        this.ascii(value ? 'true' : 'false');
+        return;
+      case 'object':
+        if (value === null) {
+          this.ascii('null');
+        } else {
+          this.container(value);
+        }
+        return;
+      case 'undefined':
+        throw new ConversionFailure(
+          'VALUE_UNSUPPORTED_TYPE',
+          'is undefined (or an empty array slot), which has no JSON form; use null, or leave the property out',
+        );
+      case 'bigint':
+        throw new ConversionFailure(
+          'VALUE_UNSUPPORTED_TYPE',
+          'is a BigInt, which is not a JSON number; convert it with Number() when it is within ±2^53, or to a string',
+        );
+      default:
+        throw new ConversionFailure(
+          'VALUE_UNSUPPORTED_TYPE',
+          `is a ${typeof value}, which has no JSON form`,
+        );
+    }
+  }
+
+  /**
+   * Writes a string as a JSON string in UTF-8. Quotes, backslashes and
+   * control characters are escaped; so are lone surrogates, which have no
+   * UTF-8 form.
+   */
+  string(text) {
+    const count = text.length;
+    // Every UTF-16 unit becomes at least one byte, so a string that cannot
+    // fit is refused before room is made for it.
+    if (this.length + count + 2 > this.maxBytes) {
+      throw this.tooLarge();
+    }
+    // Three bytes per unit covers everything but escapes, which reserve
+    // their own room.
+    this.reserve(count * 3 + 2);
+    let bytes = this.bytes;
+    let at = this.length;
+    bytes[at] = 34;
+    at += 1;
+    for (let index = 0; index < count; index += 1) {
+      const unit = text.charCodeAt(index);
+      if (unit < 0x80) {
+        if (unit >= 0x20 && unit !== 34 && unit !== 92) {
+          bytes[at] = unit;
+          at += 1;
+          continue;
+        }
+        this.length = at;
+        this.escape(unit);
+        this.reserve(3 * (count - index) + 2);
+        bytes = this.bytes;
+        at = this.length;
+      } else if (unit < 0x800) {
+        bytes[at] = 0xc0 | (unit >> 6);
+        bytes[at + 1] = 0x80 | (unit & 0x3f);
+        at += 2;
+      } else if (unit < 0xd800 || unit > 0xdfff) {
+        bytes[at] = 0xe0 | (unit >> 12);
+        bytes[at + 1] = 0x80 | ((unit >> 6) & 0x3f);
+        bytes[at + 2] = 0x80 | (unit & 0x3f);
+        at += 3;
+      } else {
+        const next = index + 1 < count ? text.charCodeAt(index + 1) : 0;
+        if (unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+          const point = 0x10000 + ((unit - 0xd800) << 10) + (next - 0xdc00);
+          bytes[at] = 0xf0 | (point >> 18);
+          bytes[at + 1] = 0x80 | ((point >> 12) & 0x3f);
+          bytes[at + 2] = 0x80 | ((point >> 6) & 0x3f);
+          bytes[at + 3] = 0x80 | (point & 0x3f);
+          at += 4;
+          index += 1;
+        } else {
+          this.length = at;
+          this.escape(unit);
+          this.reserve(3 * (count - index) + 2);
+          bytes = this.bytes;
+          at = this.length;
+        }
+      }
+    }
+    bytes[at] = 34;
+    this.length = at + 1;
+  }
+
+  /** Writes the JSON escape of one UTF-16 unit, in JSON.stringify's form. */
+  escape(unit) {
+    this.reserve(6);
+    const short = SHORT_ESCAPES[unit];
+    if (short !== undefined) {
+      this.bytes[this.length] = 92;
+      this.bytes[this.length + 1] = short;
+      this.length += 2;
+      return;
+    }
+    this.ascii(`\\u${HEX[unit >> 12]}${HEX[(unit >> 8) & 15]}${HEX[(unit >> 4) & 15]}${HEX[unit & 15]}`);
+  }
+
+  container(value) {
+    if (this.depth >= this.maxDepth) {
+      if (this.ancestors.includes(value)) {
+        const failure = new ConversionFailure(
+          'VALUE_CYCLIC',
+          'refers back to an object that contains it (a cycle), which JSON cannot represent',
+        );
+        failure.pathLength = firstRepeat(this.ancestors);
+        throw failure;
       }
       throw new ConversionFailure(
-        'JSON_NUMBER_OUT_OF_RANGE',
-        `is ${value}, which is not a JSON number`,
+        'JSON_TOO_DEEP',
+        `is nested deeper than the limit of ${this.maxDepth} arrays and objects`,
       );
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object':
-      return value === null ? 'null' : writeContainer(value, state);
-    case 'undefined':
-      throw new ConversionFailure(
-        'VALUE_UNSUPPORTED_TYPE',
-        'is undefined (or an empty array slot), which has no JSON form; use null, or leave the property out',
-      );
-    case 'bigint':
-      throw new ConversionFailure(
-        'VALUE_UNSUPPORTED_TYPE',
-        'is a BigInt, which is not a JSON number; convert it with Number() when it is within ±2^53, or to a string',
-      );
-    default:
-      throw new ConversionFailure(
-        'VALUE_UNSUPPORTED_TYPE',
-        `is a ${typeof value}, which has no JSON form`,
-      );
-  }
-}
-
-function writeContainer(value, state) {
-  if (state.depth >= state.maxDepth) {
-    if (state.ancestors.includes(value)) {
-      const failure = new ConversionFailure(
-        'VALUE_CYCLIC',
-        'refers back to an object that contains it (a cycle), which JSON cannot represent',
-      );
-      failure.pathLength = firstRepeat(state.ancestors);
-      throw failure;
     }
-    throw new ConversionFailure(
-      'JSON_TOO_DEEP',
-      `is nested deeper than the limit of ${state.maxDepth} arrays and objects`,
+    this.depth += 1;
+    this.ancestors.push(value);
+    if (Array.isArray(value)) {
+      this.array(value);
+    } else {
+      this.object(value);
+    }
+    this.ancestors.pop();
+    this.depth -= 1;
+  }
+
+  array(array) {
+    const count = array.length;
+    this.byte(91);
+    for (let index = 0; index < count; index += 1) {
+      if (index > 0) {
+        this.byte(44);
+      }
+      try {
+        this.value(array[index]);
+      } catch (problem) {
+        throw withSegment(problem, index);
+      }
+      if (this.length > this.maxBytes) {
+        throw this.tooLarge();
+      }
+    }
+    this.byte(93);
+  }
+
+  object(object) {
+    const prototype = Object.getPrototypeOf(object);
+    // Plain objects have Object.prototype (of any realm) or null as their
+    // prototype; class instances have a prototype that has one.
+    if (prototype !== null && prototype !== Object.prototype && Object.getPrototypeOf(prototype) !== null) {
+      throw new ConversionFailure('VALUE_UNSUPPORTED_TYPE', describeObject(object));
+    }
+    const keys = Object.keys(object);
+    this.byte(123);
+    let first = true;
+    for (let index = 0; index < keys.length; index += 1) {
+      const key = keys[index];
+      try {
+        const item = object[key];
+        if (item === undefined) {
+          continue;
+        }
+        if (!first) {
+          this.byte(44);
+        }
+        first = false;
+        this.string(key);
+        this.byte(58);
+        this.value(item);
+      } catch (problem) {
+        throw withSegment(problem, key);
+      }
+      if (this.length > this.maxBytes) {
+        throw this.tooLarge();
+      }
+    }
+    this.byte(125);
+  }
+
+  tooLarge() {
+    return new ConversionFailure(
+      'JSON_TOO_LARGE',
+      `is larger than the limit of ${this.maxBytes} bytes of JSON`,
     );
   }
-  state.depth += 1;
-  state.ancestors.push(value);
-  const text = Array.isArray(value) ? writeArray(value, state) : writeObject(value, state);
-  state.ancestors.pop();
-  state.depth -= 1;
-  return text;
-}
-
-function writeArray(array, state) {
-  const length = array.length;
-  let text = '[';
-  for (let index = 0; index < length; index += 1) {
-    if (index > 0) {
-      text += ',';
-    }
-    try {
-      text += writeValue(array[index], state);
-    } catch (problem) {
-      throw withSegment(problem, index);
-    }
-    if (text.length > state.maxBytes) {
-      throw tooLarge(state);
-    }
-  }
-  return `${text}]`;
-}
-
-function writeObject(object, state) {
-  const prototype = Object.getPrototypeOf(object);
-  // Plain objects have Object.prototype (of any realm) or null as their
-  // prototype; class instances have a prototype that has one.
-  if (prototype !== null && prototype !== Object.prototype && Object.getPrototypeOf(prototype) !== null) {
-    throw new ConversionFailure('VALUE_UNSUPPORTED_TYPE', describeObject(object));
-  }
-  const keys = Object.keys(object);
-  let text = '{';
-  for (let index = 0; index < keys.length; index += 1) {
-    const key = keys[index];
-    let item;
-    try {
-      item = object[key];
-      if (item === undefined) {
-        continue;
-      }
-      text += `${text.length > 1 ? ',' : ''}${NEEDS_ESCAPING.test(key) ? JSON.stringify(key) : `"${key}"`}:${writeValue(item, state)}`;
-    } catch (problem) {
-      throw withSegment(problem, key);
-    }
-    if (text.length > state.maxBytes) {
-      throw tooLarge(state);
-    }
-  }
-  return `${text}}`;
 }
 
 /**
@@ -227,13 +406,6 @@ function withSegment(problem, segment) {
         );
   failure.path.unshift(segment);
   return failure;
-}
-
-function tooLarge(state) {
-  return new ConversionFailure(
-    'JSON_TOO_LARGE',
-    `is larger than the limit of ${state.maxBytes} bytes of JSON`,
-  );
 }
 
 /** The problem phrase for an object that is not a plain object or array. */

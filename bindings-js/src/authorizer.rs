@@ -42,12 +42,12 @@ impl AuthorizerHandle {
         })
     }
 
-    /// Decides an action given as JSON text and issues its proof when one
+    /// Decides an action given as UTF-8 JSON and issues its proof when one
     /// is due; returns the decision parts (see `decision.rs`). Never throws
     /// for the action: an invalid one is a DENY decision.
     pub fn authorize(
         &self,
-        action_json: &str,
+        action_json: &[u8],
         now_millis: f64,
         now_text: Option<String>,
     ) -> Result<String, JsValue> {
@@ -60,7 +60,7 @@ impl AuthorizerHandle {
     pub fn authorize_with(
         &self,
         keys: &KeySetHandle,
-        action_json: &str,
+        action_json: &[u8],
         now_millis: f64,
         now_text: Option<String>,
     ) -> Result<String, JsValue> {
@@ -72,13 +72,13 @@ impl AuthorizerHandle {
     fn decide(
         &self,
         keys: Option<&KeySetHandle>,
-        action_json: &str,
+        action_json: &[u8],
         now_millis: f64,
         now_text: Option<String>,
     ) -> Result<String, JsValue> {
         let now = timestamp(now_millis, now_text)?;
         let mut ids = RandomIds::at(now);
-        let authorization = match json::parse(action_json) {
+        let authorization = match json::parse_bytes(action_json, &json::JsonLimits::default()) {
             Ok(action) => match keys {
                 Some(keys) => self
                     .inner

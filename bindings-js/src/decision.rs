@@ -79,7 +79,7 @@ fn parts_text(decision: &Decision, proof_token: Option<&str>, expires_at: Option
         host::utf16_length(expires_at),
     ];
     for length in lengths {
-        text.push_str(&length.to_string());
+        host::push_decimal(&mut text, length);
         text.push(',');
     }
     if let Some(seconds) = decision.proof_ttl_seconds {

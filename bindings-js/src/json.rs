@@ -27,22 +27,28 @@ pub fn parse_converted(text: &str) -> Result<Value, Failure> {
     json::parse(text).map_err(|problem| json_error(&problem, false))
 }
 
-/// Writes the RFC 8785 canonical JSON of a value given as JSON text.
+/// Parses UTF-8 JSON written by `lib/convert.js`.
+fn parse_converted_bytes(bytes: &[u8]) -> Result<Value, Failure> {
+    json::parse_bytes(bytes, &json::JsonLimits::default())
+        .map_err(|problem| json_error(&problem, false))
+}
+
+/// Writes the RFC 8785 canonical JSON of a value given as UTF-8 JSON.
 #[wasm_bindgen(js_name = canonicalJson)]
-pub fn canonical_json(value_json: &str) -> Result<String, JsValue> {
-    let value = parse_converted(value_json)?;
+pub fn canonical_json(value_json: &[u8]) -> Result<String, JsValue> {
+    let value = parse_converted_bytes(value_json)?;
     Ok(json::canonical_json(&value))
 }
 
-/// Validates and normalizes an action given as JSON text and returns its
+/// Validates and normalizes an action given as UTF-8 JSON and returns its
 /// action hash.
 #[wasm_bindgen(js_name = actionHash)]
-pub fn action_hash(action_json: &str) -> Result<String, JsValue> {
+pub fn action_hash(action_json: &[u8]) -> Result<String, JsValue> {
     Ok(action_hash_of(action_json)?)
 }
 
-fn action_hash_of(action_json: &str) -> Result<String, Failure> {
-    let value = parse_converted(action_json)?;
+fn action_hash_of(action_json: &[u8]) -> Result<String, Failure> {
+    let value = parse_converted_bytes(action_json)?;
     let action = Action::from_value(value).map_err(|problem| action_error(&problem))?;
     Ok(action.hash().to_owned())
 }
@@ -73,9 +79,9 @@ mod tests {
 
     #[test]
     fn invalid_actions_are_action_errors() {
-        let failure = action_hash_of(r#"{"action_type": "purchase"}"#).unwrap_err();
+        let failure = action_hash_of(br#"{"action_type": "purchase"}"#).unwrap_err();
         assert!(failure.to_json_text().contains(r#""class":"ActionError""#));
-        let failure = action_hash_of("[1,").unwrap_err();
+        let failure = action_hash_of(b"[1,").unwrap_err();
         assert!(
             failure
                 .to_json_text()

@@ -67,18 +67,20 @@ impl PolicyHandle {
         json::to_json(self.inner.document())
     }
 
-    /// Evaluates an action given as JSON text; returns the decision parts
+    /// Evaluates an action given as UTF-8 JSON; returns the decision parts
     /// (see `decision.rs`). Throws only for invalid options.
     pub fn evaluate(
         &self,
-        action_json: &str,
+        action_json: &[u8],
         now_millis: f64,
         now_text: Option<String>,
         default_proof_ttl_seconds: Option<f64>,
     ) -> Result<String, JsValue> {
         let options = evaluation_options(now_millis, now_text, default_proof_ttl_seconds)?;
         let mut ids = RandomIds::at(options.now);
-        let decision = self.inner.decide_json(action_json, &options, &mut ids);
+        let decision = self
+            .inner
+            .decide_json_bytes(action_json, &options, &mut ids);
         Ok(decision_parts(&decision))
     }
 }
@@ -136,18 +138,20 @@ impl StackHandle {
         json::to_json(&self.inner.document())
     }
 
-    /// Evaluates an action given as JSON text; see
+    /// Evaluates an action given as UTF-8 JSON; see
     /// [`PolicyHandle::evaluate`].
     pub fn evaluate(
         &self,
-        action_json: &str,
+        action_json: &[u8],
         now_millis: f64,
         now_text: Option<String>,
         default_proof_ttl_seconds: Option<f64>,
     ) -> Result<String, JsValue> {
         let options = evaluation_options(now_millis, now_text, default_proof_ttl_seconds)?;
         let mut ids = RandomIds::at(options.now);
-        let decision = self.inner.decide_json(action_json, &options, &mut ids);
+        let decision = self
+            .inner
+            .decide_json_bytes(action_json, &options, &mut ids);
         Ok(decision_parts(&decision))
     }
 }
