@@ -103,6 +103,11 @@ export function toJsonBytes(value, maxDepth, maxBytes) {
   }
   try {
     writer.value(value);
+    // Containers check the size after each element; a string alone is
+    // checked here.
+    if (writer.length > maxBytes) {
+      throw writer.tooLarge();
+    }
   } catch (problem) {
     if (problem instanceof ConversionFailure) {
       throw problem;

@@ -102,6 +102,11 @@ function toJsonBytes(value, maxDepth, maxBytes) {
   }
   try {
     writer.value(value);
+    // Containers check the size after each element; a string alone is
+    // checked here.
+    if (writer.length > maxBytes) {
+      throw writer.tooLarge();
+    }
   } catch (problem) {
     if (problem instanceof ConversionFailure) {
       throw problem;

@@ -274,7 +274,11 @@ describe('cycles, depth and size', () => {
 
   test('limit counts UTF-8 bytes, not UTF-16 units', () => {
     // Each é is one UTF-16 unit but two UTF-8 bytes.
-    assert.equal(conversionError('é'.repeat(MAX_JSON_BYTES / 2)).code, 'JSON_TOO_LARGE');
+    const error = conversionError('é'.repeat(MAX_JSON_BYTES / 2));
+    assert.equal(error.code, 'JSON_TOO_LARGE');
+    // Rejected while converting, before the value reaches the engine.
+    assert.match(error.message, /^the value is larger than the limit/);
+    assert.equal(conversionError({ text: 'é'.repeat(MAX_JSON_BYTES / 2) }).code, 'JSON_TOO_LARGE');
   });
 
   test('shared objects repeated exponentially stop at the size limit', () => {
