@@ -103,8 +103,8 @@ export function toJsonBytes(value, maxDepth, maxBytes) {
   }
   try {
     writer.value(value);
-    // Containers check the size after each element; a string alone is
-    // checked here.
+    // Strings and container elements check the size as they are written.
+    // This check catches the last closing bracket.
     if (writer.length > maxBytes) {
       throw writer.tooLarge();
     }
@@ -236,6 +236,7 @@ class JsonWriter {
     // Three bytes per unit covers everything but escapes, which reserve
     // their own room.
     this.reserve(count * 3 + 2);
+
     let bytes = this.bytes;
     let at = this.length;
     bytes[at] = 34;
@@ -248,11 +249,8 @@ class JsonWriter {
           at += 1;
           continue;
         }
-        this.length = at;
-        this.escape(unit);
-        this.reserve(3 * (count - index) + 2);
+        at = this.escapeAt(at, unit, count - index);
         bytes = this.bytes;
-        at = this.length;
       } else if (unit < 0x800) {
         bytes[at] = 0xc0 | (unit >> 6);
         bytes[at + 1] = 0x80 | (unit & 0x3f);
@@ -273,16 +271,35 @@ class JsonWriter {
           at += 4;
           index += 1;
         } else {
-          this.length = at;
-          this.escape(unit);
-          this.reserve(3 * (count - index) + 2);
+          at = this.escapeAt(at, unit, count - index);
           bytes = this.bytes;
-          at = this.length;
         }
       }
     }
     bytes[at] = 34;
     this.length = at + 1;
+
+    // Characters of two or three bytes can take a string that passed the
+    // check above (by its UTF-16 length) past the limit.
+    if (this.length > this.maxBytes) {
+      throw this.tooLarge();
+    }
+  }
+
+  /**
+   * Writes the escape of `unit` at `at` and makes room for the string's
+   * `remaining` units and its closing quote; returns the new end.
+   */
+  escapeAt(at, unit, remaining) {
+    this.length = at;
+    this.escape(unit);
+    // Escapes take up to six bytes for one unit, so a string of them is
+    // stopped here rather than written in full.
+    if (this.length > this.maxBytes) {
+      throw this.tooLarge();
+    }
+    this.reserve(3 * remaining + 2);
+    return this.length;
   }
 
   /** Writes the JSON escape of one UTF-16 unit, in JSON.stringify's form. */
