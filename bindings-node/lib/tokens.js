@@ -5,7 +5,7 @@
 // their shapes, so every binding accepts the same values.
 
 const errors = require('./errors.js');
-const { ConversionFailure, toJsonText } = require('./convert.js');
+const { ConversionFailure, toJsonBytes, toJsonText } = require('./convert.js');
 
 /**
  * Installs the token API on `exports`, given the addon and the package's
@@ -114,16 +114,16 @@ function tokenApi(native, clockOf, maxDepth, maxBytes) {
   const nativeAuthorize = NativeAuthorizer.prototype.authorize;
   define(NativeAuthorizer.prototype, 'authorize', function authorize(action, options) {
     const now = clockOf(optionsOf(options, 'options').now);
-    let text;
+    let json;
     try {
-      text = toJsonText(action, maxDepth, maxBytes);
+      json = toJsonBytes(action, maxDepth, maxBytes);
     } catch (problem) {
       if (!(problem instanceof ConversionFailure)) {
         throw problem;
       }
       return native.rejectedAuthorization(problem.code, problem.message, now);
     }
-    return nativeAuthorize.call(this, text, now);
+    return nativeAuthorize.call(this, json.bytes, json.length, now);
   });
 
   /** An authorizer over a policy or stack that signs with a key set's active key, or a key file. */

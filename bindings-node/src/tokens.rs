@@ -7,7 +7,7 @@
 
 use std::sync::{Arc, RwLock};
 
-use napi::bindgen_prelude::{Buffer, ClassInstance, Either, Unknown};
+use napi::bindgen_prelude::{Buffer, ClassInstance, Either, Uint8ArraySlice, Unknown};
 use napi::{Env, Result};
 use napi_derive::napi;
 use openleash_core::SignatureError;
@@ -20,7 +20,7 @@ use openleash_core::{host, host_signing};
 
 use crate::convert::to_js;
 use crate::errors::{ErrorClass, error, guarded};
-use crate::json::json_error;
+use crate::json::{json_error, json_prefix};
 use crate::options::{now_timestamp, os_random};
 use crate::policy::{Policy, PolicyStack};
 
@@ -399,12 +399,14 @@ impl Authorizer {
     pub fn authorize<'e>(
         &self,
         env: &'e Env,
-        action_json: String,
+        action_json: Uint8ArraySlice,
+        length: u32,
         now: Either<f64, String>,
     ) -> Result<Unknown<'e>> {
         guarded(env, || {
             let now = now_timestamp(env, now)?;
-            let result = match json::parse(&action_json) {
+            let action_json = json_prefix(&action_json, length);
+            let result = match json::parse_bytes(action_json, &json::JsonLimits::default()) {
                 Ok(value) => match &self.keys {
                     Some(keys) => {
                         self.inner
