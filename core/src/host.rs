@@ -153,27 +153,7 @@ pub fn result_code(result: DecisionResult) -> char {
 /// string) in the bindings' decision encodings. Avoids the formatting
 /// machinery, which costs more than the rest of such an encoding.
 pub fn push_decimal(text: &mut String, number: i64) {
-    if number < 0 {
-        text.push('-');
-    }
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut rest = number.unsigned_abs();
-    loop {
-        start -= 1;
-        if let Some(slot) = digits.get_mut(start) {
-            // The remainder is below 10, so the cast is exact.
-            #[allow(clippy::cast_possible_truncation)]
-            let digit = (rest % 10) as u8;
-            *slot = b'0' + digit;
-        }
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    // INVARIANT: ASCII digits, so the conversion cannot fail.
-    text.push_str(std::str::from_utf8(digits.get(start..).unwrap_or(&[])).unwrap_or("0"));
+    crate::json::push_integer(text, number);
 }
 
 /// Counts a string in UTF-16 code units, the unit of JavaScript string

@@ -213,6 +213,32 @@ fn write_string(text: &str, out: &mut String) {
     out.push('"');
 }
 
+/// Appends an integer in decimal, without the formatting machinery, which
+/// costs more than the digits themselves.
+pub(crate) fn push_integer(out: &mut String, integer: i64) {
+    if integer < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = integer.unsigned_abs();
+    loop {
+        start -= 1;
+        if let Some(slot) = digits.get_mut(start) {
+            // The remainder is below 10, so the cast is exact.
+            #[allow(clippy::cast_possible_truncation)]
+            let digit = (rest % 10) as u8;
+            *slot = b'0' + digit;
+        }
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    // INVARIANT: ASCII digits, so the conversion cannot fail.
+    out.push_str(std::str::from_utf8(digits.get(start..).unwrap_or(&[])).unwrap_or("0"));
+}
+
 /// Writes a finite number in ECMAScript form. Integers below 2^53 take a
 /// fast path; they print the same as ECMAScript (no exponent below 1e21).
 fn write_number(number: f64, out: &mut String) {
@@ -221,26 +247,7 @@ fn write_number(number: f64, out: &mut String) {
         // becomes 0 as in ECMAScript.
         #[allow(clippy::cast_possible_truncation)]
         let integer = number as i64;
-        let mut digits = [0u8; 20];
-        let mut start = digits.len();
-        let mut rest = integer.unsigned_abs();
-        loop {
-            start -= 1;
-            if let Some(slot) = digits.get_mut(start) {
-                // The remainder is below 10, so the cast is exact.
-                #[allow(clippy::cast_possible_truncation)]
-                let digit = (rest % 10) as u8;
-                *slot = b'0' + digit;
-            }
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        if integer < 0 {
-            out.push('-');
-        }
-        out.push_str(std::str::from_utf8(digits.get(start..).unwrap_or(&[])).unwrap_or("0"));
+        push_integer(out, integer);
     } else {
         out.push_str(ryu_js::Buffer::new().format_finite(number));
     }

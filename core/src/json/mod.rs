@@ -13,8 +13,8 @@ mod parse;
 mod scan;
 mod value;
 
-pub(crate) use canonical::hex_digit;
 pub use canonical::{action_hash, canonical_json, sha256_hex, to_json};
+pub(crate) use canonical::{hex_digit, push_integer};
 pub(crate) use number::integer_digits;
 pub use number::{check_number_literal, format_number};
 pub use parse::{
