@@ -21,10 +21,12 @@
 //! 3. those strings back to back.
 //!
 //! Lengths count UTF-16 code units, the unit of JavaScript string indexes.
+//! The core's `host::decision_parts_text` writes the string, so both
+//! JavaScript bindings encode decisions alike.
 
 use openleash_core::eval::Obligation;
 use openleash_core::host;
-use openleash_core::json::{self, Map, Value, format_number};
+use openleash_core::json::{self, Map, Value};
 use openleash_core::{Authorization, Decision};
 
 /// Encodes a decision.
@@ -45,63 +47,9 @@ pub fn authorization_parts(authorization: &Authorization) -> String {
 }
 
 fn parts_text(decision: &Decision, proof_token: Option<&str>, expires_at: Option<&str>) -> String {
-    let codes = host::trace_codes(decision);
-    let (error_code, error_message) = match &decision.error {
-        Some(problem) => (Some(problem.code.as_str()), problem.message.as_str()),
-        None => (None, ""),
-    };
-    let matched = decision.matched_rule_id.as_deref();
     let obligations =
         (!decision.obligations.is_empty()).then(|| obligations_json(&decision.obligations));
-
-    let mut text = String::with_capacity(
-        256 + decision.reason.len()
-            + codes.len()
-            + error_message.len()
-            + obligations.as_ref().map_or(0, String::len)
-            + proof_token.map_or(0, str::len),
-    );
-    text.push_str(&decision.decision_id);
-    text.push_str(&decision.decided_at.to_rfc3339_millis());
-    text.push(host::result_code(decision.result));
-    text.push(if decision.proof_required { '1' } else { '0' });
-
-    let lengths = [
-        host::utf16_length(Some(&decision.action_id)),
-        host::utf16_length(Some(&decision.action_hash)),
-        host::utf16_length(Some(&codes)),
-        host::utf16_length(Some(&decision.reason)),
-        host::utf16_length(matched),
-        host::utf16_length(error_code),
-        host::utf16_length(Some(error_message)),
-        host::utf16_length(obligations.as_deref()),
-        host::utf16_length(proof_token),
-        host::utf16_length(expires_at),
-    ];
-    for length in lengths {
-        host::push_decimal(&mut text, length);
-        text.push(',');
-    }
-    if let Some(seconds) = decision.proof_ttl_seconds {
-        text.push_str(&format_number(seconds));
-    }
-    text.push(';');
-
-    for part in [
-        Some(decision.action_id.as_str()),
-        Some(decision.action_hash.as_str()),
-        Some(codes.as_str()),
-        Some(decision.reason.as_str()),
-        matched,
-        error_code,
-        Some(error_message),
-        obligations.as_deref(),
-        proof_token,
-        expires_at,
-    ] {
-        text.push_str(part.unwrap_or(""));
-    }
-    text
+    host::decision_parts_text(decision, &[obligations.as_deref(), proof_token, expires_at])
 }
 
 /// The obligations as a JSON array of `{obligation_id, type, status,

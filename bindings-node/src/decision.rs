@@ -22,20 +22,21 @@
 //! 3. those strings back to back.
 //!
 //! Lengths count UTF-16 code units, the unit of JavaScript string indexes.
+//! The core's `host::decision_parts_text` writes the string, so both
+//! JavaScript bindings encode decisions alike.
 
 use napi::bindgen_prelude::{Array, Either, Object};
 use napi::{Env, Result};
 use openleash_core::Decision;
 use openleash_core::eval::Obligation;
 use openleash_core::host;
-use openleash_core::json::format_number;
 
 use crate::convert::map_to_js;
 
 /// Encodes a decision: its parts string alone, or the string and the
 /// obligation objects when there are obligations.
 pub fn decision_parts<'e>(env: &'e Env, decision: &Decision) -> Result<Either<String, Array<'e>>> {
-    let text = parts_text(decision);
+    let text = host::decision_parts_text(decision, &[]);
     if decision.obligations.is_empty() {
         return Ok(Either::A(text));
     }
@@ -43,49 +44,6 @@ pub fn decision_parts<'e>(env: &'e Env, decision: &Decision) -> Result<Either<St
     parts.set(0, text)?;
     parts.set(1, obligations(env, &decision.obligations)?)?;
     Ok(Either::B(parts))
-}
-
-fn parts_text(decision: &Decision) -> String {
-    let codes = host::trace_codes(decision);
-    let (error_code, error_message) = match &decision.error {
-        Some(problem) => (Some(problem.code.as_str()), problem.message.as_str()),
-        None => (None, ""),
-    };
-    let matched = decision.matched_rule_id.as_deref();
-
-    let mut text =
-        String::with_capacity(256 + decision.reason.len() + codes.len() + error_message.len());
-    text.push_str(&decision.decision_id);
-    text.push_str(&decision.decided_at.to_rfc3339_millis());
-    text.push(host::result_code(decision.result));
-    text.push(if decision.proof_required { '1' } else { '0' });
-
-    let lengths = [
-        host::utf16_length(Some(&decision.action_id)),
-        host::utf16_length(Some(&decision.action_hash)),
-        host::utf16_length(Some(&codes)),
-        host::utf16_length(Some(&decision.reason)),
-        host::utf16_length(matched),
-        host::utf16_length(error_code),
-        host::utf16_length(Some(error_message)),
-    ];
-    for length in lengths {
-        host::push_decimal(&mut text, length);
-        text.push(',');
-    }
-    if let Some(seconds) = decision.proof_ttl_seconds {
-        text.push_str(&format_number(seconds));
-    }
-    text.push(';');
-
-    text.push_str(&decision.action_id);
-    text.push_str(&decision.action_hash);
-    text.push_str(&codes);
-    text.push_str(&decision.reason);
-    text.push_str(matched.unwrap_or(""));
-    text.push_str(error_code.unwrap_or(""));
-    text.push_str(error_message);
-    text
 }
 
 fn obligations<'e>(env: &'e Env, all: &[Obligation]) -> Result<Array<'e>> {

@@ -148,8 +148,8 @@ fn json(c: &mut Criterion) {
     c.bench_function("json/parse_typical_action", |b| {
         b.iter(|| parse(black_box(ACTION)).unwrap())
     });
-    // What the JavaScript and WebAssembly packages do per decision: the
-    // action arrives as JSON text and leaves as a decision.
+    // The core's part of a decision in the JavaScript and WebAssembly
+    // packages: the action arrives as JSON and leaves as a decision.
     let options = EvaluationOptions::at(Timestamp::UNIX_EPOCH);
     let policy = Policy::from_yaml(&policy_text(5)).unwrap();
     let mut ids = fixed_ids;

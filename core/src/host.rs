@@ -149,6 +149,57 @@ pub fn result_code(result: DecisionResult) -> char {
     }
 }
 
+/// Encodes a decision as the JavaScript bindings' parts string, followed
+/// by `extra` strings (`None` for absent ones) that a binding adds. The
+/// layout is documented in the bindings' `src/decision.rs`:
+///
+/// 1. `decision_id`, `decided_at` (`YYYY-MM-DDTHH:MM:SS.sssZ`),
+///    [`result_code`] and `proof_required` as `0` or `1`;
+/// 2. the UTF-16 lengths of `action_id`, `action_hash`, the
+///    [`trace_codes`], `reason`, `matched_rule_id`, the error code, the
+///    error message and each extra string (`-1` for absent ones), each
+///    followed by `,`, then `proof_ttl_seconds` in ECMAScript number form
+///    (empty for none) and `;`;
+/// 3. those strings back to back.
+pub fn decision_parts_text(decision: &Decision, extra: &[Option<&str>]) -> String {
+    let codes = trace_codes(decision);
+    let (error_code, error_message) = match &decision.error {
+        Some(problem) => (Some(problem.code.as_str()), problem.message.as_str()),
+        None => (None, ""),
+    };
+    let parts = [
+        Some(decision.action_id.as_str()),
+        Some(decision.action_hash.as_str()),
+        Some(codes.as_str()),
+        Some(decision.reason.as_str()),
+        decision.matched_rule_id.as_deref(),
+        error_code,
+        Some(error_message),
+    ];
+    let all = || parts.iter().chain(extra).copied();
+
+    let content: usize = all().map(|part| part.map_or(0, str::len)).sum();
+    let mut text = String::with_capacity(128 + content);
+    text.push_str(&decision.decision_id);
+    text.push_str(&decision.decided_at.to_rfc3339_millis());
+    text.push(result_code(decision.result));
+    text.push(if decision.proof_required { '1' } else { '0' });
+
+    for part in all() {
+        push_decimal(&mut text, utf16_length(part));
+        text.push(',');
+    }
+    if let Some(seconds) = decision.proof_ttl_seconds {
+        text.push_str(&format_number(seconds));
+    }
+    text.push(';');
+
+    for part in all() {
+        text.push_str(part.unwrap_or(""));
+    }
+    text
+}
+
 /// Appends `number` in decimal, such as the lengths (`-1` for an absent
 /// string) in the bindings' decision encodings. Avoids the formatting
 /// machinery, which costs more than the rest of such an encoding.

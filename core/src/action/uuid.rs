@@ -33,8 +33,8 @@ impl Uuid {
             text.push(crate::json::hex_digit(byte >> 4));
             text.push(crate::json::hex_digit(byte & 0x0f));
         }
-        // INVARIANT: hex digits and hyphens are ASCII, so the conversion
-        // cannot fail.
+        // `hex_digit` and the hyphens are ASCII, so the conversion cannot
+        // fail.
         String::from_utf8(text).unwrap_or_default()
     }
 }

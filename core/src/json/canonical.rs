@@ -76,7 +76,8 @@ fn hex_lower(bytes: &[u8]) -> String {
         hex.push(hex_digit(byte >> 4));
         hex.push(hex_digit(byte & 0x0f));
     }
-    // INVARIANT: hex digits are ASCII, so the conversion cannot fail.
+    // `hex_digit` returns only ASCII digits and letters, so the conversion
+    // cannot fail.
     String::from_utf8(hex).unwrap_or_default()
 }
 
@@ -235,7 +236,7 @@ pub(crate) fn push_integer(out: &mut String, integer: i64) {
             break;
         }
     }
-    // INVARIANT: ASCII digits, so the conversion cannot fail.
+    // The loop writes only ASCII digits, so the conversion cannot fail.
     out.push_str(std::str::from_utf8(digits.get(start..).unwrap_or(&[])).unwrap_or("0"));
 }
 

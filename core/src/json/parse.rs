@@ -464,7 +464,8 @@ impl Parser<'_> {
         )
     }
 
-    // Inlined even where the build optimizes for size: these run per byte.
+    // This helper and the next two run per byte, so they are inlined even
+    // where the build optimizes for size.
     #[inline(always)]
     fn skip_whitespace(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
@@ -472,13 +473,11 @@ impl Parser<'_> {
         }
     }
 
-    // Inlined even where the build optimizes for size: these run per byte.
     #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.position).copied()
     }
 
-    // Inlined even where the build optimizes for size: these run per byte.
     #[inline(always)]
     fn next_byte(&mut self) -> Option<u8> {
         let byte = self.peek()?;
