@@ -76,7 +76,7 @@ function invalidArgument(message) {
 
 /**
  * Evaluates through `evaluateJson(bytes, length, now, ttl)`, which reads
- * the action's UTF-8 JSON from `bytes[0..length)`; a value with no JSON
+ * the action's UTF-8 JSON from `bytes[0..length)`. A value with no JSON
  * form gets the core's DENY decision for unreadable actions instead.
  */
 function decide(target, action, options, evaluateJson) {

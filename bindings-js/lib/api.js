@@ -173,7 +173,7 @@ function bytesArgument(value, name) {
 
 /**
  * Evaluates through `evaluateParts(bytes, millis, nowText, ttl)`, which
- * takes the action's UTF-8 JSON; a value with no JSON form gets the core's
+ * takes the action's UTF-8 JSON. A value with no JSON form gets the core's
  * DENY decision for unreadable actions instead.
  */
 function decide(action, options, ruleIds, evaluateParts) {

@@ -229,7 +229,7 @@ class JsonWriter {
   string(text) {
     const count = text.length;
     // Every UTF-16 unit becomes at least one byte, so a string that cannot
-    // fit is refused before room is made for it.
+    // fit is rejected before room is made for it.
     if (this.length + count + 2 > this.maxBytes) {
       throw this.tooLarge();
     }

@@ -75,8 +75,8 @@ pub fn parse_json<'e>(env: &'e Env, text: Unknown) -> Result<Unknown<'e>> {
     })
 }
 
-/// The JSON that `lib/convert.js` wrote: the first `length` bytes of its
-/// shared buffer (all of it, should `length` exceed the buffer).
+/// Returns the JSON that `lib/convert.js` wrote: the first `length` bytes
+/// of its shared buffer, or all of it should `length` exceed the buffer.
 pub(crate) fn json_prefix(bytes: &[u8], length: u32) -> &[u8] {
     let length = usize::try_from(length).unwrap_or(usize::MAX);
     bytes.get(..length).unwrap_or(bytes)
