@@ -17,18 +17,6 @@ native.registerErrorClasses(errors);
 
 const { Policy, PolicyStack, MAX_JSON_DEPTH, MAX_JSON_BYTES } = native;
 
-/** Rule ids per policy or stack; handles are immutable, so entries never go stale. */
-const ruleIdsByTarget = new WeakMap();
-
-function ruleIdsOf(target) {
-  let ruleIds = ruleIdsByTarget.get(target);
-  if (ruleIds === undefined) {
-    ruleIds = target.ruleIds;
-    ruleIdsByTarget.set(target, ruleIds);
-  }
-  return ruleIds;
-}
-
 /** The `now` and `defaultProofTtlSeconds` arguments of a native evaluation. */
 function evaluationArguments(options) {
   if (options === undefined || options === null) {
@@ -75,23 +63,23 @@ function invalidArgument(message) {
 }
 
 /**
- * Evaluates through `evaluateJson(bytes, length, now, ttl)`, which reads
- * the action's UTF-8 JSON from `bytes[0..length)`. A value with no JSON
- * form gets the core's DENY decision for unreadable actions instead.
+ * Evaluates through the addon's `evaluateRegistered`, which reads the
+ * action's UTF-8 JSON from `bytes[0..length)`. A value with no JSON form
+ * gets the core's DENY decision for unreadable actions instead.
  */
-function decide(target, action, options, evaluateJson) {
+function decide(registration, action, options) {
   const [now, ttl] = evaluationArguments(options);
   let parts;
   try {
     const { bytes, length } = toJsonBytes(action, MAX_JSON_DEPTH, MAX_JSON_BYTES);
-    parts = evaluateJson(bytes, length, now, ttl);
+    parts = evaluateRegistered(registration.handle, bytes, length, now, ttl);
   } catch (problem) {
     if (!(problem instanceof ConversionFailure)) {
       throw problem;
     }
     parts = native.unreadableActionDecision(problem.code, problem.message, now, ttl);
   }
-  return decisionFromParts(parts, ruleIdsOf(target));
+  return decisionFromParts(parts, registration.ruleIds);
 }
 
 /**
@@ -113,19 +101,37 @@ function converted(value, convert) {
   }
 }
 
-// The addon's evaluate functions take UTF-8 JSON and return decision parts;
-// the wrappers below give them the signatures their declarations state.
-const evaluatePolicyJson = Policy.prototype.evaluate;
-const evaluateStackJson = PolicyStack.prototype.evaluate;
-const evaluateJson = native.evaluate;
+// The addon's `evaluate` methods register their policy or stack with
+// `evaluateRegistered` and return its handle; the free `evaluate` returns
+// the kind of its target (1 for a Policy, 2 for a PolicyStack), or throws.
+// The wrappers below, which evaluate, take their place.
+const { evaluateRegistered } = native;
+const registerPolicy = Policy.prototype.evaluate;
+const registerStack = PolicyStack.prototype.evaluate;
+const targetKind = native.evaluate;
 const canonicalJsonOfBytes = native.canonicalJson;
 const actionHashOfBytes = native.actionHash;
 
+/**
+ * `{handle, ruleIds}` per registered target. Policies and stacks are
+ * immutable, so entries never go stale, and an entry goes with its target.
+ */
+const policies = new WeakMap();
+const stacks = new WeakMap();
+
+/** Registers `target` with `register`, which throws for the wrong class. */
+function registered(target, entries, register) {
+  let entry = entries.get(target);
+  if (entry === undefined) {
+    entry = { handle: register.call(target), ruleIds: target.ruleIds };
+    entries.set(target, entry);
+  }
+  return entry;
+}
+
 Object.defineProperty(Policy.prototype, 'evaluate', {
   value: function evaluate(action, options) {
-    return decide(this, action, options, (bytes, length, now, ttl) =>
-      evaluatePolicyJson.call(this, bytes, length, now, ttl),
-    );
+    return decide(registered(this, policies, registerPolicy), action, options);
   },
   writable: true,
   configurable: true,
@@ -133,21 +139,21 @@ Object.defineProperty(Policy.prototype, 'evaluate', {
 
 Object.defineProperty(PolicyStack.prototype, 'evaluate', {
   value: function evaluate(action, options) {
-    return decide(this, action, options, (bytes, length, now, ttl) =>
-      evaluateStackJson.call(this, bytes, length, now, ttl),
-    );
+    return decide(registered(this, stacks, registerStack), action, options);
   },
   writable: true,
   configurable: true,
 });
 
 function evaluate(target, action, options) {
-  if (!(target instanceof Policy) && !(target instanceof PolicyStack)) {
-    throw invalidArgument('target must be a Policy or a PolicyStack');
+  let entry = policies.get(target) ?? stacks.get(target);
+  if (entry === undefined) {
+    entry =
+      targetKind(target) === 1
+        ? registered(target, policies, registerPolicy)
+        : registered(target, stacks, registerStack);
   }
-  return decide(target, action, options, (bytes, length, now, ttl) =>
-    evaluateJson(target, bytes, length, now, ttl),
-  );
+  return decide(entry, action, options);
 }
 
 function canonicalJson(value) {

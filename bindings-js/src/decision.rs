@@ -24,9 +24,7 @@
 //! The core's `host::decision_parts_text` writes the string, so both
 //! JavaScript bindings encode decisions alike.
 
-use openleash_core::eval::Obligation;
 use openleash_core::host;
-use openleash_core::json::{self, Map, Value};
 use openleash_core::{Authorization, Decision};
 
 /// Encodes a decision.
@@ -48,34 +46,8 @@ pub fn authorization_parts(authorization: &Authorization) -> String {
 
 fn parts_text(decision: &Decision, proof_token: Option<&str>, expires_at: Option<&str>) -> String {
     let obligations =
-        (!decision.obligations.is_empty()).then(|| obligations_json(&decision.obligations));
+        (!decision.obligations.is_empty()).then(|| host::obligations_json(&decision.obligations));
     host::decision_parts_text(decision, &[obligations.as_deref(), proof_token, expires_at])
-}
-
-/// The obligations as a JSON array of `{obligation_id, type, status,
-/// details_json}`, which JavaScript reads with `JSON.parse`.
-fn obligations_json(all: &[Obligation]) -> String {
-    let entries = all
-        .iter()
-        .map(|obligation| {
-            let mut entry = Map::with_capacity(4);
-            entry.insert(
-                "obligation_id".to_owned(),
-                Value::String(obligation.obligation_id.clone()),
-            );
-            entry.insert("type".to_owned(), Value::String(obligation.kind.to_owned()));
-            entry.insert(
-                "status".to_owned(),
-                Value::String(obligation.status.to_owned()),
-            );
-            entry.insert(
-                "details_json".to_owned(),
-                Value::Object(obligation.details_json.clone()),
-            );
-            Value::Object(entry)
-        })
-        .collect();
-    json::to_json(&Value::Array(entries))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 mod convert;
 mod decision;
 mod errors;
+mod fast;
 mod json;
 mod options;
 mod policy;
@@ -23,6 +24,7 @@ pub mod types;
 // Everything exported to JavaScript, including the functions only
 // `index.js` calls.
 pub use errors::{panic_for_tests, register_error_classes};
+pub use fast::register_fast_path;
 pub use json::{MAX_JSON_BYTES, MAX_JSON_DEPTH, action_hash, canonical_json, parse_json};
 pub use policy::{
     Policy, PolicyStack, evaluate, order_bindings, unreadable_action_decision, validate_policy,

@@ -2,9 +2,7 @@
 
 use std::io::Read;
 
-use napi::bindgen_prelude::{
-    Array, ClassInstance, Either, FromNapiValue, Object, Uint8ArraySlice, Unknown,
-};
+use napi::bindgen_prelude::{Array, ClassInstance, Either, FromNapiValue, Object, Unknown};
 use napi::{Env, JsValue, Result, ValueType};
 use napi_derive::napi;
 use openleash_core::Decision;
@@ -19,7 +17,8 @@ use openleash_core::{Policy as CorePolicy, PolicyStack as CoreStack};
 use crate::convert::{diagnostics, to_js};
 use crate::decision::decision_parts;
 use crate::errors::{ErrorClass, error, guarded, policy_error, type_error};
-use crate::json::{json_error, json_prefix, string_argument};
+use crate::fast::{Evaluator, Registration};
+use crate::json::{json_error, string_argument};
 use crate::options::{evaluation_options, os_random};
 
 /// A validated, compiled policy document. Immutable: load it once and
@@ -27,6 +26,17 @@ use crate::options::{evaluation_options, os_random};
 #[napi]
 pub struct Policy {
     pub(crate) inner: CorePolicy,
+    /// Its handle for `evaluateRegistered`, taken when first evaluated.
+    pub(crate) registration: Registration,
+}
+
+impl Policy {
+    pub(crate) fn new(inner: CorePolicy) -> Policy {
+        Policy {
+            inner,
+            registration: Registration::default(),
+        }
+    }
 }
 
 #[napi]
@@ -45,7 +55,7 @@ impl Policy {
             let text = string_argument(&env, text, "text")?;
             let inner =
                 CorePolicy::from_yaml(&text).map_err(|problem| policy_error(&env, &problem))?;
-            Ok(Policy { inner })
+            Ok(Policy::new(inner))
         })
     }
 
@@ -83,7 +93,7 @@ impl Policy {
             })?;
             let inner = CorePolicy::from_yaml_bytes(&bytes, &limits)
                 .map_err(|problem| policy_error(&env, &problem))?;
-            Ok(Policy { inner })
+            Ok(Policy::new(inner))
         })
     }
 
@@ -123,26 +133,17 @@ impl Policy {
     /// `OpenLeashError` (`INVALID_TIMESTAMP`). `defaultProofTtlSeconds` is
     /// the TTL reported when the matched rule sets none; it must be a
     /// positive number (`INVALID_PROOF_TTL`).
+    // The native method registers the policy for `evaluateRegistered` and
+    // returns its handle (src/fast.rs); `index.js` puts the wrapper the
+    // declaration describes in its place.
     #[napi(
         ts_args_type = "action: ActionRequest, options?: EvaluateOptions",
         ts_return_type = "Decision"
     )]
-    pub fn evaluate<'e>(
-        &self,
-        env: &'e Env,
-        action_json: Uint8ArraySlice,
-        length: u32,
-        now: Either<f64, String>,
-        default_proof_ttl_seconds: Option<f64>,
-    ) -> Result<Either<String, Array<'e>>> {
-        guarded(env, || {
-            let options = evaluation_options(env, now, default_proof_ttl_seconds)?;
-            let decision = self.inner.decide_json_bytes(
-                json_prefix(&action_json, length),
-                &options,
-                &mut os_random,
-            );
-            decision_parts(env, &decision)
+    pub fn evaluate(&self, env: Env) -> Result<u32> {
+        guarded(&env, || {
+            self.registration
+                .handle(|| Evaluator::Policy(self.inner.clone()))
         })
     }
 }
@@ -156,6 +157,17 @@ impl Policy {
 #[napi]
 pub struct PolicyStack {
     pub(crate) inner: CoreStack,
+    /// Its handle for `evaluateRegistered`, taken when first evaluated.
+    pub(crate) registration: Registration,
+}
+
+impl PolicyStack {
+    pub(crate) fn new_stack(inner: CoreStack) -> PolicyStack {
+        PolicyStack {
+            inner,
+            registration: Registration::default(),
+        }
+    }
 }
 
 #[napi]
@@ -167,9 +179,7 @@ impl PolicyStack {
     pub fn new(env: Env, policies: Unknown) -> Result<PolicyStack> {
         guarded(&env, || {
             let layers = policy_list(&env, policies)?;
-            Ok(PolicyStack {
-                inner: CoreStack::new(layers),
-            })
+            Ok(PolicyStack::new_stack(CoreStack::new(layers)))
         })
     }
 
@@ -220,9 +230,7 @@ impl PolicyStack {
             };
             let layers = layers_for_agent(&bindings, lookup, &agent, &groups)
                 .map_err(|problem| binding_error(&env, &problem))?;
-            Ok(PolicyStack {
-                inner: CoreStack::new(layers),
-            })
+            Ok(PolicyStack::new_stack(CoreStack::new(layers)))
         })
     }
 
@@ -232,9 +240,7 @@ impl PolicyStack {
         self.inner
             .layers()
             .iter()
-            .map(|layer| Policy {
-                inner: layer.clone(),
-            })
+            .map(|layer| Policy::new(layer.clone()))
             .collect()
     }
 
@@ -263,26 +269,15 @@ impl PolicyStack {
 
     /// Evaluates an action against the stack and returns the decision; see
     /// `Policy.evaluate` for the options and errors.
+    // Registers the stack and returns its handle, like `Policy.evaluate`.
     #[napi(
         ts_args_type = "action: ActionRequest, options?: EvaluateOptions",
         ts_return_type = "Decision"
     )]
-    pub fn evaluate<'e>(
-        &self,
-        env: &'e Env,
-        action_json: Uint8ArraySlice,
-        length: u32,
-        now: Either<f64, String>,
-        default_proof_ttl_seconds: Option<f64>,
-    ) -> Result<Either<String, Array<'e>>> {
-        guarded(env, || {
-            let options = evaluation_options(env, now, default_proof_ttl_seconds)?;
-            let decision = self.inner.decide_json_bytes(
-                json_prefix(&action_json, length),
-                &options,
-                &mut os_random,
-            );
-            decision_parts(env, &decision)
+    pub fn evaluate(&self, env: Env) -> Result<u32> {
+        guarded(&env, || {
+            self.registration
+                .handle(|| Evaluator::Stack(self.inner.clone()))
         })
     }
 }
@@ -294,22 +289,17 @@ impl PolicyStack {
     ts_args_type = "target: Policy | PolicyStack, action: ActionRequest, options?: EvaluateOptions",
     ts_return_type = "Decision"
 )]
-pub fn evaluate<'e>(
-    env: &'e Env,
-    target: Unknown,
-    action_json: Uint8ArraySlice,
-    length: u32,
-    now: Either<f64, String>,
-    default_proof_ttl_seconds: Option<f64>,
-) -> Result<Either<String, Array<'e>>> {
-    guarded(env, || {
-        if let Ok(policy) = ClassInstance::<Policy>::from_unknown(target) {
-            return policy.evaluate(env, action_json, length, now, default_proof_ttl_seconds);
+pub fn evaluate(env: Env, target: Unknown) -> Result<u32> {
+    // Natively this only tells `index.js` the target's kind: 1 for a
+    // `Policy`, 2 for a `PolicyStack`.
+    guarded(&env, || {
+        if ClassInstance::<Policy>::from_unknown(target).is_ok() {
+            return Ok(1);
         }
-        if let Ok(stack) = ClassInstance::<PolicyStack>::from_unknown(target) {
-            return stack.evaluate(env, action_json, length, now, default_proof_ttl_seconds);
+        if ClassInstance::<PolicyStack>::from_unknown(target).is_ok() {
+            return Ok(2);
         }
-        Err(type_error(env, "target must be a Policy or a PolicyStack"))
+        Err(type_error(&env, "target must be a Policy or a PolicyStack"))
     })
 }
 
@@ -317,17 +307,17 @@ pub fn evaluate<'e>(
 /// JSON (a function, a cyclic object, NaN...), built by the core like any
 /// decision on an invalid action.
 #[napi(skip_typescript, js_name = "unreadableActionDecision")]
-pub fn unreadable_action_decision<'e>(
-    env: &'e Env,
+pub fn unreadable_action_decision(
+    env: Env,
     code: String,
     message: String,
     now: Either<f64, String>,
     default_proof_ttl_seconds: Option<f64>,
-) -> Result<Either<String, Array<'e>>> {
-    guarded(env, || {
-        let options = evaluation_options(env, now, default_proof_ttl_seconds)?;
+) -> Result<String> {
+    guarded(&env, || {
+        let options = evaluation_options(&env, now, default_proof_ttl_seconds)?;
         let decision = Decision::rejected_input(&code, message, &options, &mut os_random);
-        decision_parts(env, &decision)
+        Ok(decision_parts(&decision))
     })
 }
 

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -64,6 +65,53 @@ test('a Rust panic becomes an OpenLeashError and the process goes on', requires(
   assert.equal(child.status, 0, child.stderr);
   assert.equal(child.stdout, '[true,"INTERNAL_ERROR"]\nstill running\n');
   assert.match(child.stderr, /deliberate panic/);
+});
+
+test('evaluate methods reject a receiver of the wrong class', requires('nativeAddon', FILE), () => {
+  const policy = openleash.Policy.fromYaml(PURCHASE_POLICY);
+  const stack = new openleash.PolicyStack([policy]);
+  // Evaluate each first, so that a registered target is also refused
+  // through the other class's method.
+  policy.evaluate(purchase(), { now: NOW });
+  stack.evaluate(purchase(), { now: NOW });
+  for (const [method, receiver] of [
+    [openleash.Policy.prototype.evaluate, stack],
+    [openleash.PolicyStack.prototype.evaluate, policy],
+    [openleash.Policy.prototype.evaluate, {}],
+    [openleash.Policy.prototype.evaluate, Object.create(openleash.Policy.prototype)],
+  ]) {
+    assert.throws(() => method.call(receiver, purchase(), { now: NOW }), TypeError);
+  }
+  const forged = Object.create(openleash.Policy.prototype);
+  assert.throws(() => openleash.evaluate(forged, purchase(), { now: NOW }), { code: 'ERR_INVALID_ARG_TYPE' });
+});
+
+test('collected policies leave later policies their own rules', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const collectGarbage = vm.runInNewContext('gc');
+  const policyText = (effect) => `version: 1\ndefault: ${effect}\nrules: []\n`;
+  const resultOf = { allow: 'ALLOW', deny: 'DENY' };
+  const kept = ['allow', 'deny'].map((effect) => [openleash.Policy.fromYaml(policyText(effect)), effect]);
+  for (let round = 0; round < 4; round += 1) {
+    // Policies evaluated once and dropped: their finalizers free their
+    // places, which the next round's policies take.
+    const effects = Array.from({ length: 50 }, (_, index) => ((index + round) % 2 === 0 ? 'allow' : 'deny'));
+    const policies = effects.map((effect) => openleash.Policy.fromYaml(policyText(effect)));
+    const stacks = policies.map((policy) => new openleash.PolicyStack([policy]));
+    policies.forEach((policy, index) => {
+      assert.equal(policy.evaluate(purchase(), { now: NOW }).result, resultOf[effects[index]]);
+      assert.equal(openleash.evaluate(stacks[index], purchase(), { now: NOW }).result, resultOf[effects[index]]);
+    });
+    for (const [policy, effect] of kept) {
+      assert.equal(policy.evaluate(purchase(), { now: NOW }).result, resultOf[effect]);
+    }
+    policies.length = 0;
+    stacks.length = 0;
+    for (let pass = 0; pass < 3; pass += 1) {
+      collectGarbage();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
 });
 
 test('worker threads load the package and its error classes', async () => {

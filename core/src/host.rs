@@ -8,7 +8,7 @@
 //! the same shapes with the same errors.
 
 use crate::authorizer::{Authorization, Owner};
-use crate::eval::{Decision, DecisionResult, RuleTrace};
+use crate::eval::{Decision, DecisionResult, Obligation, RuleTrace};
 use crate::json::{Map, Value, format_number};
 use crate::keys::{Key, KeyError, KeyFile, PublicKey, SecretKey};
 use crate::request::{SignatureError, SignedHeaders};
@@ -34,6 +34,27 @@ pub fn decision_to_value(decision: &Decision) -> Value {
     Value::Object(decision_map(decision))
 }
 
+/// The obligations as a JSON array of `{obligation_id, type, status,
+/// details_json}`, the form bindings hand to a JavaScript `JSON.parse`.
+pub fn obligations_json(all: &[Obligation]) -> String {
+    crate::json::to_json(&Value::Array(all.iter().map(obligation_to_value).collect()))
+}
+
+fn obligation_to_value(obligation: &Obligation) -> Value {
+    let mut entry = Map::with_capacity(4);
+    entry.insert(
+        "obligation_id".to_owned(),
+        string(&obligation.obligation_id),
+    );
+    entry.insert("type".to_owned(), string(obligation.kind));
+    entry.insert("status".to_owned(), string(obligation.status));
+    entry.insert(
+        "details_json".to_owned(),
+        Value::Object(obligation.details_json.clone()),
+    );
+    Value::Object(entry)
+}
+
 fn decision_map(decision: &Decision) -> Map {
     let mut map = Map::with_capacity(13);
     map.insert("decision_id".to_owned(), string(&decision.decision_id));
@@ -51,20 +72,7 @@ fn decision_map(decision: &Decision) -> Map {
     let obligations = decision
         .obligations
         .iter()
-        .map(|obligation| {
-            let mut entry = Map::with_capacity(4);
-            entry.insert(
-                "obligation_id".to_owned(),
-                string(&obligation.obligation_id),
-            );
-            entry.insert("type".to_owned(), string(obligation.kind));
-            entry.insert("status".to_owned(), string(obligation.status));
-            entry.insert(
-                "details_json".to_owned(),
-                Value::Object(obligation.details_json.clone()),
-            );
-            Value::Object(entry)
-        })
+        .map(obligation_to_value)
         .collect();
     map.insert("obligations".to_owned(), Value::Array(obligations));
     map.insert(

@@ -106,6 +106,11 @@ impl Action {
         &self.value
     }
 
+    /// The normalized action as a JSON value, taken out of the action.
+    pub fn into_value(self) -> Value {
+        self.value
+    }
+
     /// The action hash: SHA-256 hex of the canonical JSON of the normalized
     /// action.
     pub fn hash(&self) -> &str {

@@ -263,7 +263,76 @@ fn write_number(number: f64, out: &mut String) {
 )]
 mod tests {
     use super::*;
-    use crate::json::parse;
+    use crate::json::{Map, parse};
+
+    /// Keys around the cases of the key order: empty, NUL bytes, prefixes
+    /// of each other, the eight-byte boundary, and characters whose UTF-8
+    /// and UTF-16 orders differ.
+    const TRICKY_KEYS: [&str; 20] = [
+        "",
+        "\0",
+        "a",
+        "a\0",
+        "a\0b",
+        "ab",
+        "abcdefg",
+        "abcdefgh",
+        "abcdefgh\0",
+        "abcdefghi",
+        "abcdefgi",
+        "abcdefg\u{e9}",
+        "abcdefgh\u{1f600}",
+        "abcdefgh\u{fb01}",
+        "\u{1f600}",
+        "\u{fb01}",
+        "\u{e000}",
+        "\u{ffff}",
+        "\u{7f}",
+        "Z",
+    ];
+
+    fn utf16_order(a: &str, b: &str) -> Ordering {
+        a.encode_utf16().cmp(b.encode_utf16())
+    }
+
+    #[test]
+    fn the_key_comparison_agrees_with_utf16_order() {
+        for a in TRICKY_KEYS {
+            for b in TRICKY_KEYS {
+                assert_eq!(
+                    compare_utf16(a, b),
+                    utf16_order(a, b),
+                    "{a:?} against {b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn small_objects_sort_like_large_ones() {
+        // Rotations of the keys, written as objects of up to 16 entries
+        // (sorted on the stack) and of all 20 (sorted in a vector).
+        for rotation in 0..TRICKY_KEYS.len() {
+            let mut keys = TRICKY_KEYS.to_vec();
+            keys.rotate_left(rotation);
+            for count in [2, 5, SMALL_OBJECT, TRICKY_KEYS.len()] {
+                let chosen = &keys[..count];
+                let map: Map = chosen
+                    .iter()
+                    .zip(0..)
+                    .map(|(key, index)| ((*key).to_owned(), Value::Number(f64::from(index))))
+                    .collect();
+                let text = canonical_json(&Value::Object(map));
+                let mut expected = chosen.to_vec();
+                expected.sort_by(|a, b| utf16_order(a, b));
+                let order: Vec<String> = match parse(&text).unwrap() {
+                    Value::Object(map) => map.iter().map(|(key, _)| key.clone()).collect(),
+                    other => panic!("not an object: {other:?}"),
+                };
+                assert_eq!(order, expected, "{text}");
+            }
+        }
+    }
 
     #[test]
     fn keys_sort_by_utf16_code_units() {

@@ -11,6 +11,7 @@ mod canonical;
 mod number;
 mod parse;
 mod scan;
+mod spare;
 mod value;
 
 pub use canonical::{action_hash, canonical_json, sha256_hex, to_json};
@@ -21,4 +22,5 @@ pub use parse::{
     JsonError, JsonLimits, MAX_JSON_BYTES, MAX_JSON_DEPTH, parse, parse_bytes, parse_with_limits,
 };
 pub(crate) use parse::{Utf8Problem, utf8};
+pub(crate) use spare::keep as keep_spares;
 pub use value::{Map, Value};

@@ -9,6 +9,7 @@ use std::fmt;
 
 use super::number::check_number_literal;
 use super::scan::plain_prefix;
+use super::spare::{Spares, with_spares};
 use super::value::{Map, Value};
 
 /// Default maximum input size in bytes (1 MiB).
@@ -99,14 +100,16 @@ pub fn parse_with_limits(text: &str, limits: &JsonLimits) -> Result<Value, JsonE
             column: 1,
         });
     }
-    let mut parser = Parser {
-        bytes: text.as_bytes(),
-        text,
-        position: 0,
-        limits: *limits,
-    };
-    let value = parser.document()?;
-    Ok(value)
+    with_spares(|spares| {
+        let mut parser = Parser {
+            bytes: text.as_bytes(),
+            text,
+            position: 0,
+            limits: *limits,
+            spares,
+        };
+        parser.document()
+    })
 }
 
 /// Parses one JSON document given as bytes: checks the size limit first,
@@ -167,6 +170,8 @@ struct Parser<'a> {
     text: &'a str,
     position: usize,
     limits: JsonLimits,
+    /// Buffers to fill before allocating new ones.
+    spares: &'a mut Spares,
 }
 
 impl Parser<'_> {
@@ -256,9 +261,7 @@ impl Parser<'_> {
                         self.position += 1;
                         return Ok(Value::Array(Vec::new()));
                     }
-                    // Room for a typical action's arrays and objects up front,
-                    // so that they rarely grow (and move) while being filled.
-                    stack.push(Frame::Array(Vec::with_capacity(4)));
+                    stack.push(Frame::Array(self.spares.array()));
                 }
                 Some(b'{') => {
                     self.position += 1;
@@ -269,7 +272,7 @@ impl Parser<'_> {
                     }
                     let key = self.object_key()?;
                     stack.push(Frame::Object {
-                        map: Map::with_capacity(8),
+                        map: self.spares.object(),
                         key,
                     });
                 }
@@ -368,17 +371,15 @@ impl Parser<'_> {
     /// Reads a string starting at the opening quote.
     fn string(&mut self) -> Result<String, JsonError> {
         self.position += 1;
-        // Most strings have no escapes: copy them in one allocation.
+        // Most strings have no escapes: copy them at once, into a spare
+        // buffer when there is one.
         let start = self.position;
         let length = plain_prefix(self.bytes.get(start..).unwrap_or(&[]));
         if self.bytes.get(start + length) == Some(&b'"') {
             self.position = start + length + 1;
             // INVARIANT: the run stops at an ASCII quote, a character boundary.
-            return Ok(self
-                .text
-                .get(start..start + length)
-                .unwrap_or("")
-                .to_owned());
+            let text = self.text.get(start..start + length).unwrap_or("");
+            return Ok(self.spares.string(text));
         }
         let mut out = String::new();
         loop {

@@ -76,6 +76,20 @@ impl Map {
         }
     }
 
+    /// Creates an empty object that fills `entries`, an emptied buffer.
+    pub(crate) fn from_empty_entries(mut entries: Vec<(String, Value)>) -> Map {
+        entries.clear();
+        Map {
+            entries,
+            index: None,
+        }
+    }
+
+    /// The entries, in insertion order, in their buffer.
+    pub(crate) fn into_entries(self) -> Vec<(String, Value)> {
+        self.entries
+    }
+
     fn position(&self, key: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(key).copied(),

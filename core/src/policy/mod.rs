@@ -333,7 +333,13 @@ fn decide_guarded(
     ids: &mut dyn IdSource,
 ) -> Decision {
     match Action::from_value(action) {
-        Ok(action) => evaluate_guarded(rules, &action, options, ids),
+        Ok(action) => {
+            let decision = evaluate_guarded(rules, &action, options, ids);
+            // The action was parsed here and is done with: its buffers
+            // serve the next parse on this thread.
+            crate::json::keep_spares(action.into_value());
+            decision
+        }
         Err(error) => failed_closed("", "", error.code(), error.to_string(), options, ids),
     }
 }
