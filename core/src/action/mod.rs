@@ -48,6 +48,15 @@ impl Action {
         if !issues.is_empty() {
             return Err(ActionError { issues });
         }
+        Action::from_parsed(value)
+    }
+
+    /// Like [`Action::from_value`], for a value from the JSON parser with
+    /// its default limits, which has no non-finite numbers and no nesting
+    /// beyond [`json::MAX_JSON_DEPTH`]; the walk that checks for those is
+    /// skipped.
+    pub(crate) fn from_parsed(value: Value) -> Result<Action, ActionError> {
+        let mut issues = Vec::new();
         let Value::Object(mut fields) = value else {
             return Err(ActionError::single(
                 "ACTION_INVALID_TYPE",

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use sha2::{Digest, Sha256};
 
 use super::scan::plain_prefix;
+use super::spare::with_spares;
 use super::value::Value;
 
 /// Serializes a value as RFC 8785 canonical JSON: no whitespace, object keys
@@ -23,7 +24,13 @@ pub fn canonical_json(value: &Value) -> String {
 /// For an action request this is the action hash that decisions and proof
 /// tokens carry; it is byte-identical to OpenLeash's.
 pub fn action_hash(value: &Value) -> String {
-    sha256_hex(canonical_json(value).as_bytes())
+    with_spares(|spares| {
+        let mut text = spares.take_text();
+        write_value(value, &mut text);
+        let hash = sha256_hex(text.as_bytes());
+        spares.keep_text(text);
+        hash
+    })
 }
 
 /// Serializes a value as compact JSON with object keys in insertion order,

@@ -10,8 +10,9 @@
 //!
 //! The spares are bounded: at most [`MAX_SPARE_STRINGS`] strings of up to
 //! [`MAX_SPARE_STRING_BYTES`] bytes of capacity and [`MAX_SPARE_CONTAINERS`]
-//! objects and arrays of up to [`MAX_SPARE_CONTAINER_LEN`] entries each, about
-//! 16 KiB per thread. Anything larger is freed as usual.
+//! objects and arrays of up to [`MAX_SPARE_CONTAINER_LEN`] entries each, and
+//! one text buffer of up to [`MAX_SPARE_TEXT_BYTES`]: under 40 KiB per
+//! thread. Anything larger is freed as usual.
 
 use std::cell::Cell;
 
@@ -25,6 +26,8 @@ const MAX_SPARE_STRING_BYTES: usize = 128;
 const MAX_SPARE_CONTAINERS: usize = 16;
 /// Largest object or array capacity kept, in entries.
 const MAX_SPARE_CONTAINER_LEN: usize = 16;
+/// Largest text buffer kept, in bytes.
+const MAX_SPARE_TEXT_BYTES: usize = 4096;
 /// Deepest level whose buffers are kept; parsed values are never deeper
 /// than the parser's depth limit, and deeper ones are freed as usual.
 const MAX_KEEP_DEPTH: usize = super::MAX_JSON_DEPTH;
@@ -35,6 +38,8 @@ pub(crate) struct Spares {
     strings: Vec<String>,
     objects: Vec<Vec<(String, Value)>>,
     arrays: Vec<Vec<Value>>,
+    /// A text buffer, for canonical JSON on its way to the hash.
+    text: String,
 }
 
 impl Spares {
@@ -42,6 +47,7 @@ impl Spares {
         strings: Vec::new(),
         objects: Vec::new(),
         arrays: Vec::new(),
+        text: String::new(),
     };
 }
 
@@ -80,6 +86,22 @@ impl Spares {
                 fresh.push_str(text);
                 fresh
             }
+        }
+    }
+
+    /// An empty text buffer, with room for a typical action's canonical
+    /// JSON.
+    pub(crate) fn take_text(&mut self) -> String {
+        let mut text = std::mem::take(&mut self.text);
+        text.clear();
+        text.reserve(512);
+        text
+    }
+
+    /// Keeps a text buffer from [`Spares::take_text`] unless it grew large.
+    pub(crate) fn keep_text(&mut self, text: String) {
+        if text.capacity() <= MAX_SPARE_TEXT_BYTES {
+            self.text = text;
         }
     }
 
@@ -205,6 +227,19 @@ mod tests {
             spares.keep(Value::Array(Vec::with_capacity(2)), 0);
         }
         assert_eq!(spares.arrays.len(), MAX_SPARE_CONTAINERS);
+    }
+
+    #[test]
+    fn the_text_buffer_is_kept_unless_it_grew_large() {
+        let mut spares = Spares::default();
+        let mut text = spares.take_text();
+        assert!(text.is_empty() && text.capacity() >= 512);
+        text.push_str("canonical");
+        spares.keep_text(text);
+        assert!(spares.take_text().is_empty());
+
+        spares.keep_text(String::with_capacity(MAX_SPARE_TEXT_BYTES + 1));
+        assert!(spares.text.capacity() <= MAX_SPARE_TEXT_BYTES);
     }
 
     #[test]

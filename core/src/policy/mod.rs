@@ -19,7 +19,7 @@ pub use model::{AssuranceLevel, DefaultEffect, Effect, ObligationType};
 pub use path::MAX_PATH_CHARS;
 pub use validate::{MAX_LIST_ITEMS, MAX_POLICY_REGEX_SIZE, MAX_RULES};
 
-use crate::action::Action;
+use crate::action::{Action, ActionError};
 use crate::eval::{
     Decision, DecisionError, DecisionResult, EvaluationOptions, IdSource, RuleSet, Trace,
 };
@@ -148,7 +148,7 @@ impl Policy {
         options: &EvaluationOptions,
         ids: &mut dyn IdSource,
     ) -> Decision {
-        decide_guarded(&self.inner.rules, action, options, ids)
+        decide_guarded(&self.inner.rules, Action::from_value(action), options, ids)
     }
 
     /// Parses action JSON text, validates it and evaluates it. Text that is
@@ -277,7 +277,7 @@ impl PolicyStack {
         options: &EvaluationOptions,
         ids: &mut dyn IdSource,
     ) -> Decision {
-        decide_guarded(&self.rules, action, options, ids)
+        decide_guarded(&self.rules, Action::from_value(action), options, ids)
     }
 
     /// Parses action JSON text, validates it and evaluates it. Text that is
@@ -328,15 +328,15 @@ fn evaluate_guarded(
 
 fn decide_guarded(
     rules: &RuleSet,
-    action: Value,
+    action: Result<Action, ActionError>,
     options: &EvaluationOptions,
     ids: &mut dyn IdSource,
 ) -> Decision {
-    match Action::from_value(action) {
+    match action {
         Ok(action) => {
             let decision = evaluate_guarded(rules, &action, options, ids);
-            // The action was parsed here and is done with: its buffers
-            // serve the next parse on this thread.
+            // The action is done with: its buffers serve the next parse on
+            // this thread.
             crate::json::keep_spares(action.into_value());
             decision
         }
@@ -351,7 +351,7 @@ fn decide_json_guarded(
     ids: &mut dyn IdSource,
 ) -> Decision {
     match crate::json::parse(text) {
-        Ok(value) => decide_guarded(rules, value, options, ids),
+        Ok(value) => decide_guarded(rules, Action::from_parsed(value), options, ids),
         Err(error) => json_error_decision(&error, options, ids),
     }
 }
@@ -363,7 +363,7 @@ fn decide_json_bytes_guarded(
     ids: &mut dyn IdSource,
 ) -> Decision {
     match crate::json::parse_bytes(bytes, &crate::json::JsonLimits::default()) {
-        Ok(value) => decide_guarded(rules, value, options, ids),
+        Ok(value) => decide_guarded(rules, Action::from_parsed(value), options, ids),
         Err(error) => json_error_decision(&error, options, ids),
     }
 }
