@@ -102,9 +102,9 @@ function converted(value, convert) {
 }
 
 // The addon's `evaluate` methods register their policy or stack with
-// `evaluateRegistered` and return its handle; the free `evaluate` returns
-// the kind of its target (1 for a Policy, 2 for a PolicyStack), or throws.
-// The wrappers below, which evaluate, take their place.
+// `evaluateRegistered` and return its handle. The free `evaluate` returns
+// the kind of its target: 1 for a Policy, 2 for a PolicyStack; it throws
+// for anything else. The wrappers below, which evaluate, take their place.
 const { evaluateRegistered } = native;
 const registerPolicy = Policy.prototype.evaluate;
 const registerStack = PolicyStack.prototype.evaluate;

@@ -4,9 +4,9 @@
 //! object property by property here would cost more than the evaluation.
 //! Instead a decision crosses as one string, and `decisionFromParts` in
 //! `lib/convert.js` builds the object in JavaScript. The trace is one
-//! character per rule; the rule ids come from the policy's `ruleIds`,
-//! which JavaScript caches, because the core traces every rule of the
-//! policy or stack in order.
+//! character per rule. The core traces every rule of the policy or stack
+//! in order, so the rule ids come from the policy's `ruleIds`, which
+//! JavaScript caches.
 //!
 //! The string, which `lib/convert.js` reads:
 //!

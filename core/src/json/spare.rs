@@ -230,10 +230,11 @@ mod tests {
     }
 
     #[test]
-    fn the_text_buffer_is_kept_unless_it_grew_large() {
+    fn text_buffer_is_kept_unless_it_grew_large() {
         let mut spares = Spares::default();
         let mut text = spares.take_text();
-        assert!(text.is_empty() && text.capacity() >= 512);
+        assert!(text.is_empty());
+        assert!(text.capacity() >= 512);
         text.push_str("canonical");
         spares.keep_text(text);
         assert!(spares.take_text().is_empty());
@@ -255,7 +256,7 @@ mod tests {
     }
 
     #[test]
-    fn a_nested_use_gets_fresh_buffers() {
+    fn nested_use_gets_fresh_buffers() {
         let inner = with_spares(|_| with_spares(|spares| spares.string("nested")));
         assert_eq!(inner, "nested");
     }
