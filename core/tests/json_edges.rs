@@ -268,3 +268,164 @@ fn decimals_at_integer_range_ends() {
         assert_eq!(text, format!("x{number}"));
     }
 }
+
+/// A policy whose rules read the payload, with an obligation whose details
+/// hold non-ASCII text.
+const SPARES_POLICY: &str = r#"version: 1
+default: deny
+rules:
+  - id: small
+    effect: allow
+    action: purchase
+    constraints: {amount_max: 5000, currency: [EUR, USD]}
+    proof: {required: true, ttl_seconds: 300}
+  - id: large
+    effect: allow
+    action: purchase
+    obligations:
+      - type: HUMAN_APPROVAL
+        params: {reason: "über 50 € ☃ 😀", approvers: [owner]}
+"#;
+
+/// Writes an action request around `payload`, with `extra` top-level members.
+fn spares_action(payload: &str, extra: &str) -> String {
+    format!(
+        r#"{{{extra}"action_id":"3b241101-e2bb-4255-8caf-4136c566a962","action_type":"purchase","requested_at":"2025-03-01T12:00:00.000Z","principal":{{"agent_id":"shopper-agent","zz":[1,2]}},"subject":{{"principal_id":"9c5b94b1-35ad-49bb-b118-8e8fc24abf80"}},"payload":{payload}}}"#
+    )
+}
+
+/// Actions of many shapes and sizes: the parser's spare buffers, filled by
+/// one, must not change how the next is read.
+fn spares_actions() -> Vec<String> {
+    let many_keys: Vec<String> = (0..200)
+        .map(|index| format!(r#""k{:03}\u00e9{}":"{}""#, 199 - index, index, "v".repeat(index)))
+        .collect();
+    let seventeen: Vec<String> = (0..17).map(|index| format!(r#""{index}":{index}"#)).collect();
+    let sixteen: Vec<String> = (0..16).map(|index| format!(r#""{index}":[{index}]"#)).collect();
+    // The action object and the payload are two levels: 62 arrays more
+    // reach the depth limit, 63 pass it.
+    let deep = |levels: usize| format!("{}0{}", "[".repeat(levels), "]".repeat(levels));
+    vec![
+        spares_action(r#"{"amount_minor":1999,"currency":"EUR"}"#, ""),
+        spares_action(r#"{"amount_minor":9999,"currency":"EUR"}"#, ""),
+        spares_action(
+            &format!(
+                r#"{{"amount_minor":10,"currency":"USD","note":"{}\n\"\u0000\ud83d\ude00{}"}}"#,
+                "x".repeat(300_000),
+                "ü€😀".repeat(20_000)
+            ),
+            "",
+        ),
+        spares_action(&format!("{{{}}}", many_keys.join(",")), r#""unknown":{"a":"b"},"#),
+        spares_action(&format!("{{{}}}", seventeen.join(",")), ""),
+        spares_action(&format!("{{{}}}", sixteen.join(",")), ""),
+        spares_action(&format!(r#"{{"deep":{}}}"#, deep(62)), ""),
+        spares_action(&format!(r#"{{"deep":{}}}"#, deep(63)), ""),
+        spares_action(
+            &format!(r#"{{"s128":"{}","s129":"{}"}}"#, "a".repeat(128), "b".repeat(129)),
+            "",
+        ),
+        spares_action(r#"{"é":"\u00e9","e\u0301":1,"\ud800\udc00":2,"\uffff":3,"":4}"#, ""),
+        spares_action(
+            r#"{"big":1e308,"tiny":5e-324,"zero":-0,"neg":-1.5e-7,"int":9007199254740991}"#,
+            "",
+        ),
+        spares_action(r#"{"int":9007199254740993}"#, ""),
+        spares_action(r#"{"a":1,"a":2}"#, ""),
+        spares_action(r#"{"a":[],"b":{},"c":[{}],"d":"","e":null,"f":true}"#, ""),
+        spares_action(r#"{"amount_minor":1999,"currency":"eur"}"#, ""),
+        spares_action(r#"["not","an","object"]"#, ""),
+        r#"{"action_id":"not a uuid","payload":"text"}"#.to_owned(),
+        r#"{"unterminated":"#.to_owned(),
+    ]
+}
+
+/// Decides and hashes `text`; returns the decisions, as canonical JSON,
+/// and the action hash or the error.
+fn spares_outcome(policy: &openleash_core::Policy, text: &str) -> (String, String, String) {
+    use openleash_core::{EvaluationOptions, SequentialIds};
+    let options = EvaluationOptions {
+        now: Timestamp::parse_rfc3339("2025-03-01T12:00:00Z").unwrap(),
+        default_proof_ttl_seconds: Some(60.0),
+    };
+    let decided = |decision: &openleash_core::Decision| {
+        canonical_json(&openleash_core::host::decision_to_value(decision))
+    };
+    let from_text = decided(&policy.decide_json(text, &options, &mut SequentialIds::starting_at(7)));
+    let from_bytes = decided(&policy.decide_json_bytes(
+        text.as_bytes(),
+        &options,
+        &mut SequentialIds::starting_at(7),
+    ));
+    assert_eq!(from_text, from_bytes, "{}", &text[..text.len().min(200)]);
+    // A value decided as a binding hands it over, through the shape walk.
+    let from_value = match parse(text) {
+        Ok(value) => decided(&policy.decide(value, &options, &mut SequentialIds::starting_at(7))),
+        Err(_) => from_text.clone(),
+    };
+    let hash = match openleash_core::Action::from_json(text) {
+        Ok(action) => {
+            let fresh = sha256_hex(canonical_json(action.as_value()).as_bytes());
+            assert_eq!(action.hash(), fresh);
+            fresh
+        }
+        Err(problem) => problem.to_string(),
+    };
+    (from_text, from_value, hash)
+}
+
+#[test]
+fn spare_buffers_change_no_decision_or_hash() {
+    let policy = openleash_core::Policy::from_yaml(SPARES_POLICY).unwrap();
+    let actions = spares_actions();
+
+    // Each action in a thread of its own, whose spares are empty.
+    let fresh: Vec<(String, String, String)> = actions
+        .iter()
+        .map(|text| {
+            let policy = policy.clone();
+            let text = text.clone();
+            std::thread::spawn(move || spares_outcome(&policy, &text))
+                .join()
+                .unwrap()
+        })
+        .collect();
+    // The shapes reach the outcomes they are there for.
+    let outcomes = [
+        (0, r#""result":"ALLOW""#),
+        (1, r#""result":"REQUIRE_APPROVAL""#),
+        (2, r#""result":"ALLOW""#),
+        (3, "HUMAN_APPROVAL"),
+        (6, "REQUIRE_APPROVAL"),
+        (7, "JSON_TOO_DEEP"),
+        (11, "JSON_NUMBER_OUT_OF_RANGE"),
+        (12, "JSON_DUPLICATE_KEY"),
+        (14, "REQUIRE_APPROVAL"),
+        (17, "JSON_SYNTAX"),
+    ];
+    for (index, needle) in outcomes {
+        assert!(fresh[index].0.contains(needle), "action {index}: {needle}");
+    }
+
+    for (text, (from_text, from_value, _)) in actions.iter().zip(&fresh) {
+        assert_eq!(from_text, from_value, "{}", &text[..text.len().min(200)]);
+    }
+    // Then all in one thread, in orders where each shape follows others.
+    let count = actions.len();
+    let orders: Vec<Vec<usize>> = vec![
+        (0..count).collect(),
+        (0..count).rev().collect(),
+        (0..count).flat_map(|index| [index, (index * 7 + 3) % count, index]).collect(),
+    ];
+    for order in orders {
+        for _ in 0..2 {
+            for &index in &order {
+                assert_eq!(
+                    spares_outcome(&policy, &actions[index]),
+                    fresh[index],
+                    "action {index}"
+                );
+            }
+        }
+    }
+}
