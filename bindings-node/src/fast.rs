@@ -16,9 +16,10 @@
 //! table of the current thread. `index.js` keeps the handle per target in
 //! a `WeakMap`. The table entry
 //! lives as long as the JavaScript object: the object's finalizer drops it.
-//! A handle is only a position in the table, so a handle from a collected
-//! target could name another one; `index.js` never keeps a handle longer
-//! than its target.
+//! A handle names a position in the table and the generation of that
+//! position, which goes up each time a freed position is taken again, so a
+//! handle kept past its target (or made up) names no policy rather than
+//! whichever policy took the position next, and evaluating with it throws.
 //!
 //! This is the crate's only unsafe code: the Node-API calls themselves.
 
@@ -53,12 +54,56 @@ impl Evaluator {
     }
 }
 
+/// One position of the registry.
+struct Slot {
+    /// Goes up each time the position is taken again.
+    generation: u32,
+    evaluator: Option<Evaluator>,
+}
+
+/// Generations stay below this, so that a handle, `generation * 2^32 +
+/// position`, is an integer a JavaScript number holds exactly. A position
+/// whose generation reaches it is not taken again.
+const GENERATIONS: u32 = 1 << 21;
+
+/// The handle of `position` at `generation`.
+fn handle_of(position: u32, generation: u32) -> f64 {
+    f64::from(generation) * 4_294_967_296.0 + f64::from(position)
+}
+
+/// Splits a handle into its position and generation. Returns `None` for a
+/// number that is no handle, because it is negative, too large or not an
+/// integer.
+fn parts_of(handle: f64) -> Option<(usize, u32)> {
+    if !(handle >= 0.0 && handle < handle_of(0, GENERATIONS) && handle.fract() == 0.0) {
+        return None;
+    }
+    // The checks above keep both casts exact.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let whole = handle as u64;
+    let position = usize::try_from(whole & 0xFFFF_FFFF).ok()?;
+    let generation = u32::try_from(whole >> 32).ok()?;
+    Some((position, generation))
+}
+
 /// The evaluators of this thread's JavaScript environment, by handle.
 #[derive(Default)]
 struct Registry {
-    slots: Vec<Option<Evaluator>>,
+    slots: Vec<Slot>,
     /// Positions of empty slots, reused before the table grows.
     free: Vec<u32>,
+}
+
+impl Registry {
+    /// Looks up the evaluator a handle names, if it is still registered.
+    fn evaluator(&self, handle: f64) -> Option<&Evaluator> {
+        let (position, generation) = parts_of(handle)?;
+        let slot = self.slots.get(position)?;
+        if slot.generation != generation {
+            return None;
+        }
+        slot.evaluator.as_ref()
+    }
 }
 
 thread_local! {
@@ -70,27 +115,32 @@ thread_local! {
 #[derive(Default)]
 pub struct Registration {
     /// The handle and the thread whose registry holds it.
-    taken: OnceCell<(u32, ThreadId)>,
+    taken: OnceCell<(f64, ThreadId)>,
 }
 
 impl Registration {
     /// Returns the handle, registering `evaluator` on first use.
-    pub fn handle(&self, evaluator: impl FnOnce() -> Evaluator) -> Result<u32> {
+    pub fn handle(&self, evaluator: impl FnOnce() -> Evaluator) -> Result<f64> {
         if let Some((handle, _)) = self.taken.get() {
             return Ok(*handle);
         }
-        let handle = REGISTRY.with_borrow_mut(|registry| -> Result<u32> {
+        let handle = REGISTRY.with_borrow_mut(|registry| -> Result<f64> {
             let evaluator = Some(evaluator());
-            if let Some(handle) = registry.free.pop() {
-                if let Some(slot) = registry.slots.get_mut(handle as usize) {
-                    *slot = evaluator;
+            while let Some(position) = registry.free.pop() {
+                if let Some(slot) = registry.slots.get_mut(position as usize)
+                    && slot.evaluator.is_none()
+                {
+                    slot.evaluator = evaluator;
+                    return Ok(handle_of(position, slot.generation));
                 }
-                return Ok(handle);
             }
-            let handle = u32::try_from(registry.slots.len())
+            let position = u32::try_from(registry.slots.len())
                 .map_err(|_| Error::new(Status::GenericFailure, "too many policies are in use"))?;
-            registry.slots.push(evaluator);
-            Ok(handle)
+            registry.slots.push(Slot {
+                generation: 0,
+                evaluator,
+            });
+            Ok(handle_of(position, 0))
         })?;
         // INVARIANT: set once, here, on the thread whose registry holds it.
         let _ = self.taken.set((handle, std::thread::current().id()));
@@ -111,12 +161,23 @@ impl Drop for Registration {
         }
         // During thread shutdown the registry may already be gone, and the
         // entry with it.
+        let Some((position, generation)) = parts_of(handle) else {
+            return;
+        };
         let _ = REGISTRY.try_with(|registry| {
             let mut registry = registry.borrow_mut();
-            if let Some(slot) = registry.slots.get_mut(handle as usize)
-                && slot.take().is_some()
+            if let Some(slot) = registry.slots.get_mut(position)
+                && slot.generation == generation
+                && slot.evaluator.take().is_some()
             {
-                registry.free.push(handle);
+                // The next target in this position gets a new generation,
+                // so this handle names nothing from now on.
+                slot.generation += 1;
+                if slot.generation < GENERATIONS
+                    && let Ok(position) = u32::try_from(position)
+                {
+                    registry.free.push(position);
+                }
             }
         });
     }
@@ -205,15 +266,15 @@ unsafe fn evaluate(env: &Env, info: sys::napi_callback_info) -> Result<sys::napi
     let [handle, bytes, length, now, ttl] = arguments;
     let invalid = || type_error(env, "evaluateRegistered: invalid arguments");
 
-    let mut handle_value = 0u32;
+    let mut handle_value = 0.0f64;
     // SAFETY: `handle` is a live value of this call; the status says
     // whether it was a number.
-    let status = unsafe { sys::napi_get_value_uint32(raw, handle, &mut handle_value) };
+    let status = unsafe { sys::napi_get_value_double(raw, handle, &mut handle_value) };
     if status != sys::Status::napi_ok {
         return Err(invalid());
     }
     let mut length_value = 0u32;
-    // SAFETY: as above.
+    // SAFETY: `length` is a live value of this call.
     let status = unsafe { sys::napi_get_value_uint32(raw, length, &mut length_value) };
     if status != sys::Status::napi_ok {
         return Err(invalid());
@@ -255,7 +316,7 @@ unsafe fn evaluate(env: &Env, info: sys::napi_callback_info) -> Result<sys::napi
     let options = evaluation_options(env, now, ttl)?;
 
     let decided = REGISTRY.with_borrow(|registry| {
-        let evaluator = registry.slots.get(handle_value as usize)?.as_ref()?;
+        let evaluator = registry.evaluator(handle_value)?;
         Some(evaluator.decide(json_prefix(action, length_value), &options))
     });
     let Some(decision) = decided else {
@@ -341,4 +402,38 @@ unsafe fn create_string(env: sys::napi_env, text: &str) -> Result<sys::napi_valu
     };
     check(status, "could not create the decision string")?;
     Ok(value)
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::{GENERATIONS, handle_of, parts_of};
+
+    #[test]
+    fn handles_name_their_position_and_generation() {
+        for (position, generation) in [(0, 0), (7, 1), (u32::MAX, GENERATIONS - 1)] {
+            let expected = (usize::try_from(position).unwrap(), generation);
+            assert_eq!(parts_of(handle_of(position, generation)), Some(expected));
+        }
+    }
+
+    #[test]
+    fn numbers_that_are_no_handle_name_nothing() {
+        for number in [
+            -1.0,
+            -0.5,
+            0.5,
+            f64::NAN,
+            f64::INFINITY,
+            handle_of(0, GENERATIONS),
+            2f64.powi(53),
+        ] {
+            assert_eq!(parts_of(number), None, "{number}");
+        }
+    }
 }

@@ -140,7 +140,7 @@ impl Policy {
         ts_args_type = "action: ActionRequest, options?: EvaluateOptions",
         ts_return_type = "Decision"
     )]
-    pub fn evaluate(&self, env: Env) -> Result<u32> {
+    pub fn evaluate(&self, env: Env) -> Result<f64> {
         guarded(&env, || {
             self.registration
                 .handle(|| Evaluator::Policy(self.inner.clone()))
@@ -274,7 +274,7 @@ impl PolicyStack {
         ts_args_type = "action: ActionRequest, options?: EvaluateOptions",
         ts_return_type = "Decision"
     )]
-    pub fn evaluate(&self, env: Env) -> Result<u32> {
+    pub fn evaluate(&self, env: Env) -> Result<f64> {
         guarded(&env, || {
             self.registration
                 .handle(|| Evaluator::Stack(self.inner.clone()))

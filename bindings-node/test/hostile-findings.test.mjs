@@ -1,10 +1,14 @@
 // The key, token and request-signature API of the Node package under
-// hostile input: replays, revocation, guard capacity, encodings.
+// hostile input: replays, revocation, guard capacity, encodings; and the
+// handles of the addon's evaluation fast path.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { describe, test } from 'node:test';
 
-import { loadImplementation } from './helpers/node-adapter.mjs';
+import { loadImplementation, requires, target } from './helpers/node-adapter.mjs';
 
 const openleash = await loadImplementation();
 const {
@@ -104,5 +108,62 @@ describe('hostile input: keys and tokens', () => {
     }
     // Issued without complaint, then rejected as TOKEN_TOO_LARGE.
     verifyToken(issued.token, issuer, { now: NOW });
+  });
+});
+
+describe('hostile input: evaluation handles', () => {
+  const FILE = 'hostile-findings.test.mjs';
+  const packageName = process.env.OPENLEASH_MODULE ?? (target.implementation === 'wasm' ? 'openleash-core-wasm' : 'openleash-core');
+
+  // A handle taken from the addon's own evaluate method, kept after its
+  // policy was collected, named whichever policy took its place next: a
+  // DENY policy's handle evaluated against a later ALLOW policy. Numbers
+  // that are no handle (NaN, fractions, 2^32) named the first policy.
+  test('a stale or made-up handle names no policy', requires('nativeAddon', FILE), () => {
+    const require = createRequire(import.meta.url);
+    const script = `
+      const path = require('node:path');
+      const entry = require.resolve(${JSON.stringify(packageName)});
+      const native = require(path.join(path.dirname(entry), 'native.js'));
+      const register = native.Policy.prototype.evaluate;
+      const openleash = require(entry);
+      const policyText = (effect) => 'version: 1\\ndefault: ' + effect + '\\nrules: []\\n';
+      const action = Buffer.from(JSON.stringify({
+        action_id: '3b241101-e2bb-4255-8caf-4136c566a962', action_type: 'purchase',
+        requested_at: 'now', principal: { agent_id: 'a' },
+        subject: { principal_id: '9c5b94b1-35ad-49bb-b118-8e8fc24abf80' }, payload: {},
+      }));
+      const outcome = (handle) => {
+        try {
+          return native.evaluateRegistered(handle, action, action.length, 0, undefined).charAt(60);
+        } catch (error) {
+          return error.code;
+        }
+      };
+      (async () => {
+        let denying = openleash.Policy.fromYaml(policyText('deny'));
+        const stale = register.call(denying);
+        const results = [outcome(stale)];
+        results.push(...[Number.NaN, 0.5, -1, Infinity, 2 ** 32 + stale, '0'].map(outcome));
+        denying = null;
+        for (let pass = 0; pass < 4; pass += 1) {
+          gc();
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        const allowing = openleash.Policy.fromYaml(policyText('allow'));
+        const fresh = register.call(allowing);
+        results.push(outcome(fresh), outcome(stale));
+        console.log(JSON.stringify(results));
+      })();
+    `;
+    const child = spawnSync(process.execPath, ['--expose-gc', '-e', script], {
+      cwd: dirname(require.resolve(packageName)),
+      encoding: 'utf8',
+    });
+    assert.equal(child.status, 0, child.stderr);
+    const none = 'INTERNAL_ERROR';
+    assert.deepEqual(JSON.parse(child.stdout), [
+      'D', none, none, none, none, none, 'ERR_INVALID_ARG_TYPE', 'A', none,
+    ]);
   });
 });
