@@ -298,10 +298,21 @@ fn spares_action(payload: &str, extra: &str) -> String {
 /// one, must not change how the next is read.
 fn spares_actions() -> Vec<String> {
     let many_keys: Vec<String> = (0..200)
-        .map(|index| format!(r#""k{:03}\u00e9{}":"{}""#, 199 - index, index, "v".repeat(index)))
+        .map(|index| {
+            format!(
+                r#""k{:03}\u00e9{}":"{}""#,
+                199 - index,
+                index,
+                "v".repeat(index)
+            )
+        })
         .collect();
-    let seventeen: Vec<String> = (0..17).map(|index| format!(r#""{index}":{index}"#)).collect();
-    let sixteen: Vec<String> = (0..16).map(|index| format!(r#""{index}":[{index}]"#)).collect();
+    let seventeen: Vec<String> = (0..17)
+        .map(|index| format!(r#""{index}":{index}"#))
+        .collect();
+    let sixteen: Vec<String> = (0..16)
+        .map(|index| format!(r#""{index}":[{index}]"#))
+        .collect();
     // The action object and the payload are two levels: 62 arrays more
     // reach the depth limit, 63 pass it.
     let deep = |levels: usize| format!("{}0{}", "[".repeat(levels), "]".repeat(levels));
@@ -316,16 +327,26 @@ fn spares_actions() -> Vec<String> {
             ),
             "",
         ),
-        spares_action(&format!("{{{}}}", many_keys.join(",")), r#""unknown":{"a":"b"},"#),
+        spares_action(
+            &format!("{{{}}}", many_keys.join(",")),
+            r#""unknown":{"a":"b"},"#,
+        ),
         spares_action(&format!("{{{}}}", seventeen.join(",")), ""),
         spares_action(&format!("{{{}}}", sixteen.join(",")), ""),
         spares_action(&format!(r#"{{"deep":{}}}"#, deep(62)), ""),
         spares_action(&format!(r#"{{"deep":{}}}"#, deep(63)), ""),
         spares_action(
-            &format!(r#"{{"s128":"{}","s129":"{}"}}"#, "a".repeat(128), "b".repeat(129)),
+            &format!(
+                r#"{{"s128":"{}","s129":"{}"}}"#,
+                "a".repeat(128),
+                "b".repeat(129)
+            ),
             "",
         ),
-        spares_action(r#"{"é":"\u00e9","e\u0301":1,"\ud800\udc00":2,"\uffff":3,"":4}"#, ""),
+        spares_action(
+            r#"{"é":"\u00e9","e\u0301":1,"\ud800\udc00":2,"\uffff":3,"":4}"#,
+            "",
+        ),
         spares_action(
             r#"{"big":1e308,"tiny":5e-324,"zero":-0,"neg":-1.5e-7,"int":9007199254740991}"#,
             "",
@@ -351,7 +372,8 @@ fn spares_outcome(policy: &openleash_core::Policy, text: &str) -> (String, Strin
     let decided = |decision: &openleash_core::Decision| {
         canonical_json(&openleash_core::host::decision_to_value(decision))
     };
-    let from_text = decided(&policy.decide_json(text, &options, &mut SequentialIds::starting_at(7)));
+    let from_text =
+        decided(&policy.decide_json(text, &options, &mut SequentialIds::starting_at(7)));
     let from_bytes = decided(&policy.decide_json_bytes(
         text.as_bytes(),
         &options,
@@ -415,7 +437,9 @@ fn spare_buffers_change_no_decision_or_hash() {
     let orders: Vec<Vec<usize>> = vec![
         (0..count).collect(),
         (0..count).rev().collect(),
-        (0..count).flat_map(|index| [index, (index * 7 + 3) % count, index]).collect(),
+        (0..count)
+            .flat_map(|index| [index, (index * 7 + 3) % count, index])
+            .collect(),
     ];
     for order in orders {
         for _ in 0..2 {
