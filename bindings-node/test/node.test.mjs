@@ -67,7 +67,7 @@ test('a Rust panic becomes an OpenLeashError and the process goes on', requires(
   assert.match(child.stderr, /deliberate panic/);
 });
 
-test('evaluate methods reject a receiver of the wrong class', requires('nativeAddon', FILE), () => {
+test('evaluate methods reject a receiver of the wrong class', () => {
   const policy = openleash.Policy.fromYaml(PURCHASE_POLICY);
   const stack = new openleash.PolicyStack([policy]);
   // Evaluate each first, so that a registered target is also refused
