@@ -5,21 +5,22 @@
 //! allocation, thread-local stacks and, for a method, an entry in a global
 //! locked table. Measured on this crate's benchmark machine, a method with
 //! `evaluate`'s arguments that does nothing costs about 570 ns per call,
-//! and the same function registered here about 110 ns: a tenth of a
-//! decision's whole cost. So the one call made per decision reads its
-//! arguments with raw Node-API calls, and finds its policy or stack by a
-//! handle instead of unwrapping `this`.
+//! and the same function registered here about 110 ns. The difference is
+//! about 7% of a decision's cost. So the one call made per decision reads
+//! its arguments with raw Node-API calls, and finds its policy or stack by
+//! a handle instead of unwrapping `this`.
 //!
 //! Handles come from the native `evaluate` methods of `Policy` and
-//! `PolicyStack`, which napi-rs checks `this` for: they register the
-//! target's evaluator (a cheap clone: the compiled rules are shared) in a
-//! table of the current thread. `index.js` keeps the handle per target in
-//! a `WeakMap`. The table entry
-//! lives as long as the JavaScript object: the object's finalizer drops it.
+//! `PolicyStack`, for which napi-rs checks `this`. They register the
+//! target's evaluator (a cheap clone, because the compiled rules are
+//! shared) in a table of the current thread. `index.js` keeps the handle
+//! per target in a `WeakMap`. The table entry lives as long as the
+//! JavaScript object, whose finalizer drops it.
+//!
 //! A handle names a position in the table and the generation of that
-//! position, which goes up each time a freed position is taken again, so a
-//! handle kept past its target (or made up) names no policy rather than
-//! whichever policy took the position next, and evaluating with it throws.
+//! position. The generation goes up each time a freed position is taken
+//! again. So a handle kept past its target, or made up, names no policy,
+//! and evaluating with it throws.
 //!
 //! This is the crate's only unsafe code: the Node-API calls themselves.
 
@@ -39,7 +40,7 @@ use crate::errors::{ErrorClass, error, guarded, type_error};
 use crate::json::json_prefix;
 use crate::options::{evaluation_options, os_random};
 
-/// What a handle evaluates against.
+/// The policy or stack that a handle evaluates against.
 pub enum Evaluator {
     Policy(openleash_core::Policy),
     Stack(openleash_core::PolicyStack),
@@ -62,11 +63,11 @@ struct Slot {
 }
 
 /// Generations stay below this, so that a handle, `generation * 2^32 +
-/// position`, is an integer a JavaScript number holds exactly. A position
+/// position`, is an integer that a JavaScript number represents exactly. A position
 /// whose generation reaches it is not taken again.
 const GENERATIONS: u32 = 1 << 21;
 
-/// The handle of `position` at `generation`.
+/// Returns the handle of `position` at `generation`.
 fn handle_of(position: u32, generation: u32) -> f64 {
     f64::from(generation) * 4_294_967_296.0 + f64::from(position)
 }
@@ -114,14 +115,14 @@ thread_local! {
 /// given back when the JavaScript object is collected.
 #[derive(Default)]
 pub struct Registration {
-    /// The handle and the thread whose registry holds it.
-    taken: OnceCell<(f64, ThreadId)>,
+    /// The handle, and the thread whose registry contains it.
+    registered: OnceCell<(f64, ThreadId)>,
 }
 
 impl Registration {
     /// Returns the handle, registering `evaluator` on first use.
     pub fn handle(&self, evaluator: impl FnOnce() -> Evaluator) -> Result<f64> {
-        if let Some((handle, _)) = self.taken.get() {
+        if let Some((handle, _)) = self.registered.get() {
             return Ok(*handle);
         }
         let handle = REGISTRY.with_borrow_mut(|registry| -> Result<f64> {
@@ -142,15 +143,16 @@ impl Registration {
             });
             Ok(handle_of(position, 0))
         })?;
-        // INVARIANT: set once, here, on the thread whose registry holds it.
-        let _ = self.taken.set((handle, std::thread::current().id()));
+        // INVARIANT: set once, here, on the thread whose registry contains
+        // it.
+        let _ = self.registered.set((handle, std::thread::current().id()));
         Ok(handle)
     }
 }
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        let Some((handle, thread)) = self.taken.get().copied() else {
+        let Some((handle, thread)) = self.registered.get().copied() else {
             return;
         };
         // Finalizers run on the environment's own thread. Should one ever
@@ -267,8 +269,8 @@ unsafe fn evaluate(env: &Env, info: sys::napi_callback_info) -> Result<sys::napi
     let invalid = || type_error(env, "evaluateRegistered: invalid arguments");
 
     let mut handle_value = 0.0f64;
-    // SAFETY: `handle` is a live value of this call; the status says
-    // whether it was a number.
+    // SAFETY: `handle` is a live value of this call; the status
+    // reports whether it was a number.
     let status = unsafe { sys::napi_get_value_double(raw, handle, &mut handle_value) };
     if status != sys::Status::napi_ok {
         return Err(invalid());
@@ -283,8 +285,8 @@ unsafe fn evaluate(env: &Env, info: sys::napi_callback_info) -> Result<sys::napi
     let mut kind = 0;
     let mut byte_length = 0usize;
     let mut data = ptr::null_mut();
-    // SAFETY: `bytes` is a live value of this call; the status says
-    // whether it was a typed array.
+    // SAFETY: `bytes` is a live value of this call; the status
+    // reports whether it was a typed array.
     let status = unsafe {
         sys::napi_get_typedarray_info(
             raw,

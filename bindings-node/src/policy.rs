@@ -31,7 +31,8 @@ pub struct Policy {
 }
 
 impl Policy {
-    pub(crate) fn new(inner: CorePolicy) -> Policy {
+    /// Wraps a core policy; it registers for evaluation when first evaluated.
+    pub(crate) fn from_core(inner: CorePolicy) -> Policy {
         Policy {
             inner,
             registration: Registration::default(),
@@ -55,7 +56,7 @@ impl Policy {
             let text = string_argument(&env, text, "text")?;
             let inner =
                 CorePolicy::from_yaml(&text).map_err(|problem| policy_error(&env, &problem))?;
-            Ok(Policy::new(inner))
+            Ok(Policy::from_core(inner))
         })
     }
 
@@ -93,7 +94,7 @@ impl Policy {
             })?;
             let inner = CorePolicy::from_yaml_bytes(&bytes, &limits)
                 .map_err(|problem| policy_error(&env, &problem))?;
-            Ok(Policy::new(inner))
+            Ok(Policy::from_core(inner))
         })
     }
 
@@ -162,7 +163,8 @@ pub struct PolicyStack {
 }
 
 impl PolicyStack {
-    pub(crate) fn new_stack(inner: CoreStack) -> PolicyStack {
+    /// Wraps a core stack; it registers for evaluation when first evaluated.
+    pub(crate) fn from_core(inner: CoreStack) -> PolicyStack {
         PolicyStack {
             inner,
             registration: Registration::default(),
@@ -179,7 +181,7 @@ impl PolicyStack {
     pub fn new(env: Env, policies: Unknown) -> Result<PolicyStack> {
         guarded(&env, || {
             let layers = policy_list(&env, policies)?;
-            Ok(PolicyStack::new_stack(CoreStack::new(layers)))
+            Ok(PolicyStack::from_core(CoreStack::new(layers)))
         })
     }
 
@@ -230,7 +232,7 @@ impl PolicyStack {
             };
             let layers = layers_for_agent(&bindings, lookup, &agent, &groups)
                 .map_err(|problem| binding_error(&env, &problem))?;
-            Ok(PolicyStack::new_stack(CoreStack::new(layers)))
+            Ok(PolicyStack::from_core(CoreStack::new(layers)))
         })
     }
 
@@ -240,7 +242,7 @@ impl PolicyStack {
         self.inner
             .layers()
             .iter()
-            .map(|layer| Policy::new(layer.clone()))
+            .map(|layer| Policy::from_core(layer.clone()))
             .collect()
     }
 
@@ -290,7 +292,7 @@ impl PolicyStack {
     ts_return_type = "Decision"
 )]
 pub fn evaluate(env: Env, target: Unknown) -> Result<u32> {
-    // Natively this only tells `index.js` the target's kind: 1 for a
+    // Natively this only returns the target's kind to `index.js`: 1 for a
     // `Policy`, 2 for a `PolicyStack`.
     guarded(&env, || {
         if ClassInstance::<Policy>::from_unknown(target).is_ok() {

@@ -70,7 +70,7 @@ test('a Rust panic becomes an OpenLeashError and the process goes on', requires(
 test('evaluate methods reject a receiver of the wrong class', () => {
   const policy = openleash.Policy.fromYaml(PURCHASE_POLICY);
   const stack = new openleash.PolicyStack([policy]);
-  // Evaluate each first, so that a registered target is also refused
+  // Evaluate each first, so that a registered target is also rejected
   // through the other class's method.
   policy.evaluate(purchase(), { now: NOW });
   stack.evaluate(purchase(), { now: NOW });

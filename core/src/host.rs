@@ -34,8 +34,9 @@ pub fn decision_to_value(decision: &Decision) -> Value {
     Value::Object(decision_map(decision))
 }
 
-/// The obligations as a JSON array of `{obligation_id, type, status,
-/// details_json}`, the form bindings hand to a JavaScript `JSON.parse`.
+/// Writes the obligations as a JSON array of `{obligation_id, type,
+/// status, details_json}`, the form bindings hand to JavaScript's
+/// `JSON.parse`.
 pub fn obligations_json(all: &[Obligation]) -> String {
     crate::json::to_json(&Value::Array(all.iter().map(obligation_to_value).collect()))
 }

@@ -115,7 +115,7 @@ impl Action {
         &self.value
     }
 
-    /// The normalized action as a JSON value, taken out of the action.
+    /// Returns the normalized action as a JSON value, consuming the action.
     pub fn into_value(self) -> Value {
         self.value
     }

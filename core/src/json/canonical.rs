@@ -303,7 +303,7 @@ mod tests {
     }
 
     #[test]
-    fn the_key_comparison_agrees_with_utf16_order() {
+    fn key_comparison_matches_utf16_order() {
         for a in TRICKY_KEYS {
             for b in TRICKY_KEYS {
                 assert_eq!(

@@ -55,9 +55,9 @@ thread_local! {
     static SPARES: Cell<Spares> = const { Cell::new(Spares::NONE) };
 }
 
-/// Runs `body` with this thread's spares. They are taken out of the
-/// thread's slot for the call, so a nested call finds none, and put back
-/// after it; during thread exit, when the slot is gone, `body` gets none.
+/// Runs `body` with this thread's spares. The spares leave the thread's
+/// slot for the call and return after it, so a nested call finds none.
+/// During thread exit, when the slot is gone, `body` gets none.
 pub(crate) fn with_spares<T>(body: impl FnOnce(&mut Spares) -> T) -> T {
     let mut spares = SPARES.try_with(|slot| slot.take()).unwrap_or_default();
     let result = body(&mut spares);
@@ -72,7 +72,8 @@ pub(crate) fn keep(value: Value) {
 }
 
 impl Spares {
-    /// A string holding `text`, in a spare buffer when one is left.
+    /// Returns a string containing `text`, in a spare buffer when one is
+    /// left.
     pub(crate) fn string(&mut self, text: &str) -> String {
         match self.strings.pop() {
             Some(mut spare) => {
@@ -81,7 +82,7 @@ impl Spares {
             }
             None => {
                 // A little room to spare, so that the buffer still fits when
-                // it next holds a slightly longer string.
+                // it next contains a slightly longer string.
                 let mut fresh = String::with_capacity(text.len().next_multiple_of(16));
                 fresh.push_str(text);
                 fresh
@@ -89,8 +90,8 @@ impl Spares {
         }
     }
 
-    /// An empty text buffer, with room for a typical action's canonical
-    /// JSON.
+    /// Returns an empty text buffer, with room for a typical action's
+    /// canonical JSON.
     pub(crate) fn take_text(&mut self) -> String {
         let mut text = std::mem::take(&mut self.text);
         text.clear();
@@ -105,12 +106,12 @@ impl Spares {
         }
     }
 
-    /// An empty object, with room for a typical action's objects.
+    /// Returns an empty object, with room for a typical action's objects.
     pub(crate) fn object(&mut self) -> Map {
         Map::from_empty_entries(self.objects.pop().unwrap_or_else(|| Vec::with_capacity(8)))
     }
 
-    /// An empty array, with room for a typical action's arrays.
+    /// Returns an empty array, with room for a typical action's arrays.
     pub(crate) fn array(&mut self) -> Vec<Value> {
         self.arrays.pop().unwrap_or_else(|| Vec::with_capacity(4))
     }

@@ -85,7 +85,7 @@ impl Map {
         }
     }
 
-    /// The entries, in insertion order, in their buffer.
+    /// Returns the entries in insertion order, in their buffer.
     pub(crate) fn into_entries(self) -> Vec<(String, Value)> {
         self.entries
     }

@@ -335,8 +335,8 @@ fn decide_guarded(
     match action {
         Ok(action) => {
             let decision = evaluate_guarded(rules, &action, options, ids);
-            // The action is done with: its buffers serve the next parse on
-            // this thread.
+            // The action is no longer needed, so its buffers serve the next
+            // parse on this thread.
             crate::json::keep_spares(action.into_value());
             decision
         }
