@@ -71,7 +71,7 @@ function decide(registration, action, options) {
   const [now, ttl] = evaluationArguments(options);
   let parts;
   try {
-    const { bytes, length } = toJsonBytes(action, MAX_JSON_DEPTH, MAX_JSON_BYTES);
+    const { bytes, length } = toJsonBytes(action, MAX_JSON_DEPTH, MAX_JSON_BYTES, true);
     parts = evaluateRegistered(registration.handle, bytes, length, now, ttl);
   } catch (problem) {
     if (!(problem instanceof ConversionFailure)) {
@@ -84,11 +84,11 @@ function decide(registration, action, options) {
 
 /**
  * Converts a value with `convert` (toJsonBytes or toJsonText), or throws
- * ValueConversionError.
+ * ValueConversionError. `canonicalOrder` is toJsonBytes's.
  */
-function converted(value, convert) {
+function converted(value, convert, canonicalOrder = false) {
   try {
-    return convert(value, MAX_JSON_DEPTH, MAX_JSON_BYTES);
+    return convert(value, MAX_JSON_DEPTH, MAX_JSON_BYTES, canonicalOrder);
   } catch (problem) {
     if (!(problem instanceof ConversionFailure)) {
       throw problem;
@@ -157,12 +157,12 @@ function evaluate(target, action, options) {
 }
 
 function canonicalJson(value) {
-  const { bytes, length } = converted(value, toJsonBytes);
+  const { bytes, length } = converted(value, toJsonBytes, true);
   return canonicalJsonOfBytes(bytes, length);
 }
 
 function actionHash(action) {
-  const { bytes, length } = converted(action, toJsonBytes);
+  const { bytes, length } = converted(action, toJsonBytes, true);
   return actionHashOfBytes(bytes, length);
 }
 

@@ -114,16 +114,22 @@ function jsonTextOf(value) {
   return converted(value, toJsonText);
 }
 
-/** Converts a value to UTF-8 JSON (a view of the converter's buffer), or throws ValueConversionError. */
-function jsonBytesOf(value) {
-  const { bytes, length } = converted(value, toJsonBytes);
+/**
+ * Converts a value to UTF-8 JSON with keys in canonical order (a view of
+ * the converter's buffer), or throws ValueConversionError.
+ */
+function canonicalBytesOf(value) {
+  const { bytes, length } = converted(value, toJsonBytes, true);
   return bytes.subarray(0, length);
 }
 
-/** Converts a value with `convert` (toJsonBytes or toJsonText), or throws ValueConversionError. */
-function converted(value, convert) {
+/**
+ * Converts a value with `convert` (toJsonBytes or toJsonText), or throws
+ * ValueConversionError. `canonicalOrder` is toJsonBytes's.
+ */
+function converted(value, convert, canonicalOrder = false) {
   try {
-    return convert(value, MAX_JSON_DEPTH, MAX_JSON_BYTES);
+    return convert(value, MAX_JSON_DEPTH, MAX_JSON_BYTES, canonicalOrder);
   } catch (problem) {
     if (!(problem instanceof ConversionFailure)) {
       throw problem;
@@ -185,7 +191,7 @@ function decide(action, options, ruleIds, evaluateParts) {
   let bytes;
   let failure;
   try {
-    const json = toJsonBytes(action, MAX_JSON_DEPTH, MAX_JSON_BYTES);
+    const json = toJsonBytes(action, MAX_JSON_DEPTH, MAX_JSON_BYTES, true);
     bytes = json.bytes.subarray(0, json.length);
   } catch (problem) {
     if (!(problem instanceof ConversionFailure)) {
@@ -429,13 +435,13 @@ export function validatePolicy(text) {
 
 /** RFC 8785 canonical JSON of a value. */
 export function canonicalJson(value) {
-  const bytes = jsonBytesOf(value);
+  const bytes = canonicalBytesOf(value);
   return call(() => module.canonicalJson(bytes));
 }
 
 /** Validates and normalizes an action, then returns its action hash; throws ActionError. */
 export function actionHash(action) {
-  const bytes = jsonBytesOf(action);
+  const bytes = canonicalBytesOf(action);
   return call(() => module.actionHash(bytes));
 }
 

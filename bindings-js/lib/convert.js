@@ -85,7 +85,11 @@ let sharedBusy = false;
  * - an exception thrown while reading the value (a getter, a Proxy trap)
  *   is VALUE_UNREADABLE, with the exception as `cause`.
  *
- * Every property is read once. Two kinds of value pass here and are
+ * Every property is read once. With `canonicalOrder`, object keys are
+ * written, and their properties read, in RFC 8785 order (by UTF-16 code
+ * units), so that text without whitespace and escapes beyond JSON's
+ * required ones is already canonical JSON: the core then hashes the text
+ * as it is instead of writing it again. Two kinds of value pass here and are
  * rejected by the core with its own codes. Integers beyond 2^53 that a
  * double cannot hold exactly are written as JavaScript prints them. Lone
  * surrogates are written as `\u` escapes, as JSON.stringify writes them.
@@ -95,9 +99,14 @@ let sharedBusy = false;
  * starts. A conversion that runs while another is writing (a getter that
  * converts a value) gets a buffer of its own.
  */
-export function toJsonBytes(value, maxDepth, maxBytes) {
+export function toJsonBytes(value, maxDepth, maxBytes, canonicalOrder = false) {
   const shared = !sharedBusy;
-  const writer = new JsonWriter(shared ? sharedBuffer : new Uint8Array(256), maxDepth, maxBytes);
+  const writer = new JsonWriter(
+    shared ? sharedBuffer : new Uint8Array(256),
+    maxDepth,
+    maxBytes,
+    canonicalOrder,
+  );
   if (shared) {
     sharedBusy = true;
   }
@@ -141,13 +150,14 @@ const SHORT_ESCAPES = { 8: 98, 9: 116, 10: 110, 12: 102, 13: 114, 34: 34, 92: 92
 
 /** Appends JSON to a growing byte buffer, tracking depth and ancestors. */
 class JsonWriter {
-  constructor(bytes, maxDepth, maxBytes) {
+  constructor(bytes, maxDepth, maxBytes, canonicalOrder) {
     this.bytes = bytes;
     this.length = 0;
     this.depth = 0;
     this.ancestors = [];
     this.maxDepth = maxDepth;
     this.maxBytes = maxBytes;
+    this.canonicalOrder = canonicalOrder;
   }
 
   /** Makes room for `count` more bytes. */
@@ -367,7 +377,15 @@ class JsonWriter {
     if (prototype !== null && prototype !== Object.prototype && Object.getPrototypeOf(prototype) !== null) {
       throw new ConversionFailure('VALUE_UNSUPPORTED_TYPE', describeObject(object));
     }
-    const keys = Object.keys(object);
+    let keys = Object.keys(object);
+    if (this.canonicalOrder && keys.length > 1) {
+      const order = canonicalKeyOrder(keys);
+      if (order.encoded !== null) {
+        this.encodedEntries(object, order);
+        return;
+      }
+      keys = order.sorted;
+    }
     this.byte(123);
     let first = true;
     for (let index = 0; index < keys.length; index += 1) {
@@ -394,12 +412,133 @@ class JsonWriter {
     this.byte(125);
   }
 
+  /**
+   * Writes an object's entries in a remembered key order, copying each
+   * `"key":` from the bytes written when the order was first seen, which
+   * costs less than encoding the key again.
+   */
+  encodedEntries(object, order) {
+    const { sorted, encoded, ends } = order;
+    this.byte(123);
+    let first = true;
+    let start = 0;
+    for (let index = 0; index < sorted.length; index += 1) {
+      const key = sorted[index];
+      const end = ends[index];
+      try {
+        const item = object[key];
+        if (item !== undefined) {
+          if (!first) {
+            this.byte(44);
+          }
+          first = false;
+          this.reserve(end - start);
+          const bytes = this.bytes;
+          let at = this.length;
+          for (let from = start; from < end; from += 1) {
+            bytes[at] = encoded[from];
+            at += 1;
+          }
+          this.length = at;
+          this.value(item);
+        }
+      } catch (problem) {
+        throw withSegment(problem, key);
+      }
+      start = end;
+      if (this.length > this.maxBytes) {
+        throw this.tooLarge();
+      }
+    }
+    this.byte(125);
+  }
+
   tooLarge() {
     return new ConversionFailure(
       'JSON_TOO_LARGE',
       `is larger than the limit of ${this.maxBytes} bytes of JSON`,
     );
   }
+}
+
+/**
+ * Key orders seen before, by the first key of the list as `Object.keys`
+ * returned it. Agents send objects of the same few shapes again and again,
+ * and checking that a key list is one seen before costs less than sorting
+ * and encoding its keys again.
+ */
+const keyOrders = new Map();
+/** Most key orders kept; the cache starts over when it is full. */
+const KEY_ORDERS_KEPT = 256;
+/** Most keys, and most UTF-16 units in all keys, of a key order kept. */
+const KEY_ORDER_MAX_KEYS = 32;
+const KEY_ORDER_MAX_UNITS = 1024;
+
+/**
+ * Returns the RFC 8785 order of a list of two or more keys: `sorted` holds
+ * them ascending by UTF-16 code units, which is how JavaScript compares
+ * strings. For a list within the limits above, `encoded` holds each key as
+ * it is written, `"key":`, back to back, and `ends` where each ends;
+ * otherwise both are null. The result may be shared with later calls, so
+ * callers must not change it.
+ */
+function canonicalKeyOrder(keys) {
+  const count = keys.length;
+  if (count > KEY_ORDER_MAX_KEYS) {
+    // Long lists are sorted by the built-in sort and not kept.
+    return { keys, sorted: keys.slice().sort(), encoded: null, ends: null };
+  }
+
+  const first = keys[0];
+  const known = keyOrders.get(first);
+  if (known !== undefined && known.keys.length === count) {
+    const seen = known.keys;
+    let index = 1;
+    while (index < count && seen[index] === keys[index]) {
+      index += 1;
+    }
+    if (index === count) {
+      return known;
+    }
+  }
+
+  const sorted = keys.slice();
+  let units = first.length;
+  // Insertion sort: key lists are short, and often nearly sorted.
+  for (let index = 1; index < count; index += 1) {
+    const key = sorted[index];
+    units += key.length;
+    let at = index;
+    while (at > 0 && sorted[at - 1] > key) {
+      sorted[at] = sorted[at - 1];
+      at -= 1;
+    }
+    sorted[at] = key;
+  }
+  if (units > KEY_ORDER_MAX_UNITS) {
+    return { keys, sorted, encoded: null, ends: null };
+  }
+
+  // Room for every key as written: at most six bytes per unit, plus the
+  // quotes and the colon. The limits are small integers, as in every
+  // other writer: a writer with a non-integer limit, such as Infinity,
+  // would make V8 store the limits of all writers as doubles, and every
+  // conversion slower.
+  const room = 6 * units + 3 * count;
+  const writer = new JsonWriter(new Uint8Array(room), 0, room, false);
+  const ends = new Int32Array(count);
+  for (let index = 0; index < count; index += 1) {
+    writer.string(sorted[index]);
+    writer.byte(58);
+    ends[index] = writer.length;
+  }
+
+  const order = { keys, sorted, encoded: writer.bytes, ends };
+  if (keyOrders.size >= KEY_ORDERS_KEPT) {
+    keyOrders.clear();
+  }
+  keyOrders.set(first, order);
+  return order;
 }
 
 /**

@@ -27,17 +27,17 @@ pub fn parse_converted(text: &str) -> Result<Value, Failure> {
     json::parse(text).map_err(|problem| json_error(&problem, false))
 }
 
-/// Parses UTF-8 JSON written by `lib/convert.js`.
-fn parse_converted_bytes(bytes: &[u8]) -> Result<Value, Failure> {
-    json::parse_bytes(bytes, &json::JsonLimits::default())
+/// Parses UTF-8 JSON written by `lib/convert.js`, which writes object keys
+/// in canonical order so that the core can hash the text as it is.
+fn parse_converted_bytes(bytes: &[u8]) -> Result<json::Parsed<'_>, Failure> {
+    json::parse_bytes_noting_canonical(bytes, &json::JsonLimits::default())
         .map_err(|problem| json_error(&problem, false))
 }
 
 /// Writes the RFC 8785 canonical JSON of a value given as UTF-8 JSON.
 #[wasm_bindgen(js_name = canonicalJson)]
 pub fn canonical_json(value_json: &[u8]) -> Result<String, JsValue> {
-    let value = parse_converted_bytes(value_json)?;
-    Ok(json::canonical_json(&value))
+    Ok(parse_converted_bytes(value_json)?.canonical_json())
 }
 
 /// Validates and normalizes an action given as UTF-8 JSON and returns its
@@ -48,8 +48,8 @@ pub fn action_hash(action_json: &[u8]) -> Result<String, JsValue> {
 }
 
 fn action_hash_of(action_json: &[u8]) -> Result<String, Failure> {
-    let value = parse_converted_bytes(action_json)?;
-    let action = Action::from_value(value).map_err(|problem| action_error(&problem))?;
+    let parsed = parse_converted_bytes(action_json)?;
+    let action = Action::from_parsed_json(parsed).map_err(|problem| action_error(&problem))?;
     Ok(action.hash().to_owned())
 }
 

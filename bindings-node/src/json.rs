@@ -34,9 +34,12 @@ const _: () = assert!(MAX_JSON_BYTES as usize == json::MAX_JSON_BYTES);
 #[napi(ts_args_type = "value: unknown")]
 pub fn canonical_json(env: Env, value_json: Uint8ArraySlice, length: u32) -> Result<String> {
     guarded(&env, || {
-        let value = json::parse_bytes(json_prefix(&value_json, length), &JsonLimits::default())
-            .map_err(|problem| json_error(&env, &problem, false))?;
-        Ok(json::canonical_json(&value))
+        let parsed = json::parse_bytes_noting_canonical(
+            json_prefix(&value_json, length),
+            &JsonLimits::default(),
+        )
+        .map_err(|problem| json_error(&env, &problem, false))?;
+        Ok(parsed.canonical_json())
     })
 }
 
@@ -49,9 +52,13 @@ pub fn canonical_json(env: Env, value_json: Uint8ArraySlice, length: u32) -> Res
 #[napi(ts_args_type = "action: ActionRequest")]
 pub fn action_hash(env: Env, action_json: Uint8ArraySlice, length: u32) -> Result<String> {
     guarded(&env, || {
-        let value = json::parse_bytes(json_prefix(&action_json, length), &JsonLimits::default())
-            .map_err(|problem| json_error(&env, &problem, false))?;
-        let action = Action::from_value(value).map_err(|problem| action_error(&env, &problem))?;
+        let parsed = json::parse_bytes_noting_canonical(
+            json_prefix(&action_json, length),
+            &JsonLimits::default(),
+        )
+        .map_err(|problem| json_error(&env, &problem, false))?;
+        let action =
+            Action::from_parsed_json(parsed).map_err(|problem| action_error(&env, &problem))?;
         Ok(action.hash().to_owned())
     })
 }

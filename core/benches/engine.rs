@@ -148,13 +148,26 @@ fn json(c: &mut Criterion) {
     c.bench_function("json/parse_typical_action", |b| {
         b.iter(|| parse(black_box(ACTION)).unwrap())
     });
-    // The core's part of a decision in the JavaScript and WebAssembly
-    // packages: the action arrives as JSON and leaves as a decision.
+    // A decision from action JSON as a person writes it, with whitespace
+    // and keys in any order.
     let options = EvaluationOptions::at(Timestamp::UNIX_EPOCH);
     let policy = Policy::from_yaml(&policy_text(5)).unwrap();
     let mut ids = fixed_ids;
     c.bench_function("json/decide_json_5_rules", |b| {
         b.iter(|| policy.decide_json(black_box(ACTION), &options, &mut ids as &mut dyn IdSource))
+    });
+    // The core's part of a decision in the JavaScript and WebAssembly
+    // packages, which write actions as canonical JSON: the text is hashed
+    // as it is.
+    let canonical = canonical_json(&parse(ACTION).unwrap());
+    c.bench_function("json/decide_canonical_json_5_rules", |b| {
+        b.iter(|| {
+            policy.decide_json(
+                black_box(&canonical),
+                &options,
+                &mut ids as &mut dyn IdSource,
+            )
+        })
     });
 }
 

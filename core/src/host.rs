@@ -171,39 +171,62 @@ pub fn result_code(result: DecisionResult) -> char {
 ///    (empty for none) and `;`;
 /// 3. those strings back to back.
 pub fn decision_parts_text(decision: &Decision, extra: &[Option<&str>]) -> String {
-    let codes = trace_codes(decision);
     let (error_code, error_message) = match &decision.error {
         Some(problem) => (Some(problem.code.as_str()), problem.message.as_str()),
         None => (None, ""),
     };
-    let parts = [
+    // The trace codes, one ASCII character per rule, are written in place
+    // between these parts and the rest.
+    let before_codes = [
         Some(decision.action_id.as_str()),
         Some(decision.action_hash.as_str()),
-        Some(codes.as_str()),
+    ];
+    let after_codes = [
         Some(decision.reason.as_str()),
         decision.matched_rule_id.as_deref(),
         error_code,
         Some(error_message),
     ];
-    let all = || parts.iter().chain(extra).copied();
+    let after = || after_codes.iter().chain(extra).copied();
 
-    let content: usize = all().map(|part| part.map_or(0, str::len)).sum();
-    let mut text = String::with_capacity(128 + content);
+    let content: usize = before_codes
+        .iter()
+        .copied()
+        .chain(after())
+        .map(|part| part.map_or(0, str::len))
+        .sum();
+    let mut text = String::with_capacity(128 + content + decision.trace.len());
     text.push_str(&decision.decision_id);
-    text.push_str(&decision.decided_at.to_rfc3339_millis());
+    decision
+        .decided_at
+        .with_rfc3339_millis(|decided_at| text.push_str(decided_at));
     text.push(result_code(decision.result));
     text.push(if decision.proof_required { '1' } else { '0' });
 
-    for part in all() {
-        push_decimal(&mut text, utf16_length(part));
+    let push_length = |text: &mut String, length: i64| {
+        push_decimal(text, length);
         text.push(',');
+    };
+    for part in before_codes {
+        push_length(&mut text, utf16_length(part));
+    }
+    push_length(
+        &mut text,
+        i64::try_from(decision.trace.len()).unwrap_or(i64::MAX),
+    );
+    for part in after() {
+        push_length(&mut text, utf16_length(part));
     }
     if let Some(seconds) = decision.proof_ttl_seconds {
         text.push_str(&format_number(seconds));
     }
     text.push(';');
 
-    for part in all() {
+    for part in before_codes {
+        text.push_str(part.unwrap_or(""));
+    }
+    text.extend(decision.trace.iter().map(|(_, record)| trace_code(record)));
+    for part in after() {
         text.push_str(part.unwrap_or(""));
     }
     text

@@ -44,6 +44,12 @@ impl Timestamp {
 
     /// Formats as `YYYY-MM-DDTHH:MM:SS.sssZ`, the form OpenLeash writes.
     pub fn to_rfc3339_millis(self) -> String {
+        self.with_rfc3339_millis(str::to_owned)
+    }
+
+    /// Calls `use_text` with [`Timestamp::to_rfc3339_millis`]'s text,
+    /// written on the stack rather than into a new `String`.
+    pub fn with_rfc3339_millis<T>(self, use_text: impl FnOnce(&str) -> T) -> T {
         let days = self.0.div_euclid(86_400_000);
         let millis_of_day = self.0.rem_euclid(86_400_000);
         let (year, month, day) = civil_from_days(days);
@@ -63,7 +69,7 @@ impl Timestamp {
         put_digits(&mut text, 17, second, 2);
         put_digits(&mut text, 20, millis, 3);
         // INVARIANT: only ASCII digits replaced ASCII digits.
-        String::from_utf8(text.to_vec()).unwrap_or_default()
+        use_text(std::str::from_utf8(&text).unwrap_or_default())
     }
 }
 

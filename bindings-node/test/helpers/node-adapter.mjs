@@ -85,6 +85,21 @@ export async function loadImplementation() {
   return import(specifier === name ? name : pathToFileURL(specifier).href);
 }
 
+/**
+ * Imports a module of the package by its path inside the package, past
+ * the `exports` map, for tests of internals. Both packages keep their
+ * entry points at the package root.
+ */
+export async function importPackageFile(path) {
+  const name = process.env.OPENLEASH_MODULE ?? (implementation === 'wasm' ? 'openleash-core-wasm' : 'openleash-core');
+  const entryUrl =
+    name.startsWith('.') || isAbsolute(name)
+      ? pathToFileURL(createRequire(import.meta.url).resolve(resolve(name))).href
+      : import.meta.resolve(name);
+  const module = await import(new URL(path, entryUrl).href);
+  return module.default ?? module;
+}
+
 /** Reads a repository file as text; `path` is relative to the repository root. */
 export function readRepoText(path) {
   return readFile(join(repoRoot, path), 'utf8');

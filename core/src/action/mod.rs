@@ -27,9 +27,24 @@ pub struct Action {
 impl Action {
     /// Parses action JSON and validates it. See [`Action::from_value`].
     pub fn from_json(text: &str) -> Result<Action, ActionError> {
-        let value = json::parse_with_limits(text, &JsonLimits::default())
+        let parsed = json::parse_noting_canonical(text, &JsonLimits::default())
             .map_err(ActionError::from_json)?;
-        Action::from_value(value)
+        Action::from_parsed_json(parsed)
+    }
+
+    /// Validates and normalizes a parsed action, as [`Action::from_value`]
+    /// does. When the text was already canonical JSON and normalizing
+    /// dropped nothing, the hash is taken of the text itself rather than of
+    /// canonical JSON written anew.
+    pub fn from_parsed_json(parsed: json::Parsed<'_>) -> Result<Action, ActionError> {
+        let canonical = parsed.canonical_text();
+        let within_depth = parsed.max_depth() <= json::MAX_JSON_DEPTH;
+        let value = parsed.into_value();
+        if !within_depth {
+            // Parsed with a deeper limit than actions allow: check the depth.
+            return Action::from_value(value);
+        }
+        Action::from_parsed_text(value, canonical)
     }
 
     /// Validates and normalizes an action request.
@@ -48,14 +63,14 @@ impl Action {
         if !issues.is_empty() {
             return Err(ActionError { issues });
         }
-        Action::from_parsed(value)
+        Action::from_parsed_text(value, None)
     }
 
-    /// Like [`Action::from_value`], for a value from the JSON parser with
-    /// its default limits, which has no non-finite numbers and no nesting
-    /// beyond [`json::MAX_JSON_DEPTH`]; the walk that checks for those is
-    /// skipped.
-    pub(crate) fn from_parsed(value: Value) -> Result<Action, ActionError> {
+    /// Like [`Action::from_value`], for a value with no non-finite numbers
+    /// and no nesting beyond [`json::MAX_JSON_DEPTH`], such as one from the
+    /// JSON parser with its default limits: the walk that checks for those
+    /// is skipped. `canonical` is the value's canonical JSON, when known.
+    fn from_parsed_text(value: Value, canonical: Option<&str>) -> Result<Action, ActionError> {
         let mut issues = Vec::new();
         let Value::Object(mut fields) = value else {
             return Err(ActionError::single(
@@ -99,14 +114,18 @@ impl Action {
             return Err(ActionError { issues });
         }
 
-        fields.retain(|key, _| TOP_LEVEL_KEYS.contains(&key));
+        let mut dropped = retain_counting(&mut fields, &TOP_LEVEL_KEYS);
         for (object, keys) in NESTED_KEYS {
             if let Some(Value::Object(inner)) = fields.get_mut(object) {
-                inner.retain(|key, _| keys.contains(&key));
+                dropped += retain_counting(inner, keys);
             }
         }
         let value = Value::Object(fields);
-        let hash = json::action_hash(&value);
+        let hash = match canonical {
+            // The text is exactly the normalized action, in canonical form.
+            Some(text) if dropped == 0 => json::sha256_hex(text.as_bytes()),
+            _ => json::action_hash(&value),
+        };
         Ok(Action { value, hash })
     }
 
@@ -228,6 +247,13 @@ impl ActionError {
     pub fn issues(&self) -> &[ActionIssue] {
         &self.issues
     }
+}
+
+/// Keeps the entries of `map` whose key is in `keys`; returns how many it dropped.
+fn retain_counting(map: &mut Map, keys: &[&str]) -> usize {
+    let before = map.len();
+    map.retain(|key, _| keys.contains(&key));
+    before - map.len()
 }
 
 impl fmt::Display for ActionError {

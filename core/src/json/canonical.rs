@@ -181,7 +181,7 @@ fn keys_at<'a>(
 /// U+E000..=U+FFFF (lead byte 0xEE or 0xEF): UTF-16 puts the surrogate pair
 /// first. The first differing byte is a lead byte in both strings or a
 /// continuation byte in both, because the bytes before it are equal.
-fn compare_utf16(a: &str, b: &str) -> Ordering {
+pub(crate) fn compare_utf16(a: &str, b: &str) -> Ordering {
     let first_difference = a.bytes().zip(b.bytes()).find(|(x, y)| x != y);
     match first_difference {
         None => a.len().cmp(&b.len()),
@@ -245,6 +245,20 @@ pub(crate) fn push_integer(out: &mut String, integer: i64) {
     }
     // The loop writes only ASCII digits, so the conversion cannot fail.
     out.push_str(std::str::from_utf8(digits.get(start..).unwrap_or(&[])).unwrap_or("0"));
+}
+
+/// Returns true when `literal`, which parses to `number`, is how canonical JSON
+/// writes that number.
+pub(crate) fn is_canonical_number(literal: &str, number: f64) -> bool {
+    let digits = literal.strip_prefix('-').unwrap_or(literal);
+    if digits.len() <= 15 && digits.bytes().all(|byte| byte.is_ascii_digit()) {
+        // The grammar rules out leading zeros, and an integer of at most 15
+        // digits prints as itself, except -0, which prints as 0.
+        return literal != "-0";
+    }
+    let mut written = String::new();
+    write_number(number, &mut written);
+    written == literal
 }
 
 /// Writes a finite number in ECMAScript form. Integers below 2^53 take a

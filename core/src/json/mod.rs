@@ -19,7 +19,8 @@ pub(crate) use canonical::{hex_digit, push_integer};
 pub(crate) use number::integer_digits;
 pub use number::{check_number_literal, format_number};
 pub use parse::{
-    JsonError, JsonLimits, MAX_JSON_BYTES, MAX_JSON_DEPTH, parse, parse_bytes, parse_with_limits,
+    JsonError, JsonLimits, MAX_JSON_BYTES, MAX_JSON_DEPTH, Parsed, parse, parse_bytes,
+    parse_bytes_noting_canonical, parse_noting_canonical, parse_with_limits,
 };
 pub(crate) use parse::{Utf8Problem, utf8};
 pub(crate) use spare::keep as keep_spares;

@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use super::canonical::{compare_utf16, is_canonical_number};
 use super::number::check_number_literal;
 use super::scan::plain_prefix;
 use super::spare::{Spares, with_spares};
@@ -88,6 +89,64 @@ pub fn parse(text: &str) -> Result<Value, JsonError> {
 /// Parses one JSON document. Leading and trailing whitespace is allowed; any
 /// other trailing text is an error.
 pub fn parse_with_limits(text: &str, limits: &JsonLimits) -> Result<Value, JsonError> {
+    parse_noting_canonical(text, limits).map(Parsed::into_value)
+}
+
+/// A parsed JSON document, with its text when that text is already the
+/// RFC 8785 canonical JSON of the value.
+///
+/// Writing canonical JSON again, to hash it, then costs nothing: the text
+/// is the canonical form. The JavaScript packages write actions that way.
+///
+/// Only the parser makes one, so the text is known to be canonical and the
+/// value to be within the limits it was parsed with.
+#[derive(Debug)]
+pub struct Parsed<'t> {
+    value: Value,
+    canonical: Option<&'t str>,
+    max_depth: usize,
+}
+
+impl<'t> Parsed<'t> {
+    /// Returns the document's value.
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// Returns the document's value, consuming the document.
+    pub fn into_value(self) -> Value {
+        self.value
+    }
+
+    /// Returns the input text when it is byte for byte `canonical_json(value)`: no
+    /// whitespace, object keys in strictly ascending UTF-16 order, numbers
+    /// in ECMAScript form and strings with only the escapes RFC 8785
+    /// writes. `None` otherwise.
+    pub fn canonical_text(&self) -> Option<&'t str> {
+        self.canonical
+    }
+
+    /// Returns the RFC 8785 canonical JSON of the value: a copy of the
+    /// text when it already is canonical, else written anew.
+    pub fn canonical_json(&self) -> String {
+        match self.canonical {
+            Some(text) => text.to_owned(),
+            None => super::canonical_json(&self.value),
+        }
+    }
+
+    /// Returns the depth limit the document was parsed with.
+    pub(crate) fn max_depth(&self) -> usize {
+        self.max_depth
+    }
+}
+
+/// Parses one JSON document as [`parse_with_limits`] does, and notes
+/// whether its text is already canonical JSON.
+pub fn parse_noting_canonical<'t>(
+    text: &'t str,
+    limits: &JsonLimits,
+) -> Result<Parsed<'t>, JsonError> {
     if text.len() > limits.max_bytes {
         return Err(JsonError {
             code: "JSON_TOO_LARGE",
@@ -107,8 +166,14 @@ pub fn parse_with_limits(text: &str, limits: &JsonLimits) -> Result<Value, JsonE
             position: 0,
             limits: *limits,
             spares,
+            canonical: true,
         };
-        parser.document()
+        let value = parser.document()?;
+        Ok(Parsed {
+            value,
+            canonical: parser.canonical.then_some(text),
+            max_depth: limits.max_depth,
+        })
     })
 }
 
@@ -116,6 +181,15 @@ pub fn parse_with_limits(text: &str, limits: &JsonLimits) -> Result<Value, JsonE
 /// then that the bytes are UTF-8 (`JSON_INVALID_UTF8`, at the first invalid
 /// byte), then parses as [`parse_with_limits`] does.
 pub fn parse_bytes(bytes: &[u8], limits: &JsonLimits) -> Result<Value, JsonError> {
+    parse_bytes_noting_canonical(bytes, limits).map(Parsed::into_value)
+}
+
+/// Parses bytes as [`parse_bytes`] does, and notes whether they are
+/// already canonical JSON, as [`parse_noting_canonical`] does.
+pub fn parse_bytes_noting_canonical<'t>(
+    bytes: &'t [u8],
+    limits: &JsonLimits,
+) -> Result<Parsed<'t>, JsonError> {
     let text = utf8(bytes, limits.max_bytes).map_err(|problem| match problem {
         Utf8Problem::TooLarge => JsonError {
             code: "JSON_TOO_LARGE",
@@ -133,7 +207,7 @@ pub fn parse_bytes(bytes: &[u8], limits: &JsonLimits) -> Result<Value, JsonError
             column,
         },
     })?;
-    parse_with_limits(text, limits)
+    parse_noting_canonical(text, limits)
 }
 
 /// The reason bytes could not be read as text.
@@ -160,7 +234,8 @@ pub(crate) fn utf8(bytes: &[u8], max_bytes: usize) -> Result<&str, Utf8Problem> 
     })
 }
 
-enum Frame {
+/// An open container in the parser's stack.
+pub(crate) enum Frame {
     Array(Vec<Value>),
     Object { map: Map, key: String },
 }
@@ -172,79 +247,107 @@ struct Parser<'a> {
     limits: JsonLimits,
     /// Buffers to fill before allocating new ones.
     spares: &'a mut Spares,
+    /// True while the text read so far is canonical JSON (see [`Parsed`]).
+    canonical: bool,
+}
+
+/// Adds a complete value to the innermost open container, or returns it
+/// when no container is open. Inlined, so that the compiler can write a
+/// value straight into its container's buffer.
+#[inline(always)]
+fn attach(stack: &mut [Frame], value: Value) -> Option<Value> {
+    match stack.last_mut() {
+        Some(Frame::Array(items)) => {
+            items.push(value);
+            None
+        }
+        Some(Frame::Object { map, key }) => {
+            map.push_unique(std::mem::take(key), value);
+            None
+        }
+        None => Some(value),
+    }
 }
 
 impl Parser<'_> {
     fn document(&mut self) -> Result<Value, JsonError> {
-        let mut stack: Vec<Frame> = Vec::new();
-        let mut value = self.value_start(&mut stack)?;
+        let mut stack = self.spares.take_frames();
+        let result = self.document_in(&mut stack);
+        self.spares.keep_frames(stack);
+        result
+    }
+
+    fn document_in(&mut self, stack: &mut Vec<Frame>) -> Result<Value, JsonError> {
+        let mut complete = self.value_start(stack)?;
         loop {
-            // `value` is complete: attach it to the innermost open container.
-            let Some(frame) = stack.last_mut() else {
+            // A value is complete and attached to the innermost open
+            // container, unless there is none.
+            if let Some(value) = complete {
                 self.skip_whitespace();
                 if self.position < self.bytes.len() {
                     return Err(self.error("JSON_SYNTAX", "unexpected text after the JSON value"));
                 }
                 return Ok(value);
-            };
-            match frame {
-                Frame::Array(items) => {
-                    items.push(value);
-                    self.skip_whitespace();
-                    match self.next_byte() {
-                        Some(b',') => {
-                            value = self.value_start(&mut stack)?;
-                            continue;
-                        }
-                        Some(b']') => {}
-                        _ => {
-                            return Err(
-                                self.error_before("JSON_SYNTAX", "expected `,` or `]` in an array")
-                            );
-                        }
-                    }
+            }
+            self.skip_whitespace();
+            let in_array = stack.last().map(|frame| matches!(frame, Frame::Array(_)));
+            match (in_array, self.next_byte()) {
+                (Some(true), Some(b',')) => {
+                    complete = self.value_start(stack)?;
+                    continue;
                 }
-                Frame::Object { map, key } => {
-                    let key = std::mem::take(key);
-                    map.push_unique(key, value);
-                    self.skip_whitespace();
-                    match self.next_byte() {
-                        Some(b',') => {
-                            let key_start = self.position;
-                            let next_key = self.object_key()?;
-                            if let Some(Frame::Object { map, key }) = stack.last_mut() {
-                                check_unique_key(map, &next_key).map_err(|message| {
-                                    self.error_at(key_start, "JSON_DUPLICATE_KEY", &message)
-                                })?;
-                                *key = next_key;
-                            }
-                            value = self.value_start(&mut stack)?;
-                            continue;
-                        }
-                        Some(b'}') => {}
-                        _ => {
-                            return Err(self
-                                .error_before("JSON_SYNTAX", "expected `,` or `}` in an object"));
-                        }
-                    }
+                (Some(true), Some(b']')) => {}
+                (Some(true), _) => {
+                    return Err(self.error_before("JSON_SYNTAX", "expected `,` or `]` in an array"));
                 }
+                (Some(false), Some(b',')) => {
+                    let key_start = self.position;
+                    let next_key = self.object_key()?;
+                    if let Some(Frame::Object { map, key }) = stack.last_mut() {
+                        // While the text is canonical, every earlier key of
+                        // this object sorts before the last one, so a key
+                        // after the last is new.
+                        let ascending = self.canonical
+                            && map
+                                .last_key()
+                                .is_some_and(|last| compare_utf16(last, &next_key).is_lt());
+                        if !ascending {
+                            self.canonical = false;
+                            check_unique_key(map, &next_key).map_err(|message| {
+                                self.error_at(key_start, "JSON_DUPLICATE_KEY", &message)
+                            })?;
+                        }
+                        *key = next_key;
+                    }
+                    complete = self.value_start(stack)?;
+                    continue;
+                }
+                (Some(false), Some(b'}')) => {}
+                (Some(false), _) => {
+                    return Err(
+                        self.error_before("JSON_SYNTAX", "expected `,` or `}` in an object")
+                    );
+                }
+                (None, _) => return Err(self.error("JSON_SYNTAX", "unbalanced brackets")),
             }
             // The innermost container just closed.
-            value = match stack.pop() {
+            let value = match stack.pop() {
                 Some(Frame::Array(items)) => Value::Array(items),
                 Some(Frame::Object { map, .. }) => Value::Object(map),
                 None => return Err(self.error("JSON_SYNTAX", "unbalanced brackets")),
             };
+            complete = attach(stack, value);
         }
     }
 
     /// Reads a scalar, or opens a container and reads up to its first value.
-    /// Returns the first complete value, closing empty containers at once.
-    fn value_start(&mut self, stack: &mut Vec<Frame>) -> Result<Value, JsonError> {
+    /// Attaches the first complete value, closing empty containers at once,
+    /// to the innermost open container; returns it when none is open.
+    fn value_start(&mut self, stack: &mut Vec<Frame>) -> Result<Option<Value>, JsonError> {
         loop {
             self.skip_whitespace();
             let start = self.position;
-            match self.bytes.get(self.position) {
+            let value = match self.bytes.get(self.position) {
                 Some(b'[') | Some(b'{') if stack.len() >= self.limits.max_depth => {
                     return Err(self.error(
                         "JSON_TOO_DEEP",
@@ -259,28 +362,32 @@ impl Parser<'_> {
                     self.skip_whitespace();
                     if self.bytes.get(self.position) == Some(&b']') {
                         self.position += 1;
-                        return Ok(Value::Array(Vec::new()));
+                        Value::Array(Vec::new())
+                    } else {
+                        stack.push(Frame::Array(self.spares.array()));
+                        continue;
                     }
-                    stack.push(Frame::Array(self.spares.array()));
                 }
                 Some(b'{') => {
                     self.position += 1;
                     self.skip_whitespace();
                     if self.bytes.get(self.position) == Some(&b'}') {
                         self.position += 1;
-                        return Ok(Value::Object(Map::new()));
+                        Value::Object(Map::new())
+                    } else {
+                        let key = self.object_key()?;
+                        stack.push(Frame::Object {
+                            map: self.spares.object(),
+                            key,
+                        });
+                        continue;
                     }
-                    let key = self.object_key()?;
-                    stack.push(Frame::Object {
-                        map: self.spares.object(),
-                        key,
-                    });
                 }
-                Some(b'"') => return self.string().map(Value::String),
-                Some(b't') => return self.literal("true", Value::Bool(true)),
-                Some(b'f') => return self.literal("false", Value::Bool(false)),
-                Some(b'n') => return self.literal("null", Value::Null),
-                Some(b'-' | b'0'..=b'9') => return self.number(start),
+                Some(b'"') => Value::String(self.string()?),
+                Some(b't') => self.literal("true", Value::Bool(true))?,
+                Some(b'f') => self.literal("false", Value::Bool(false))?,
+                Some(b'n') => self.literal("null", Value::Null)?,
+                Some(b'-' | b'0'..=b'9') => self.number(start)?,
                 Some(_) => return Err(self.error("JSON_SYNTAX", "expected a JSON value")),
                 None => {
                     return Err(self.error(
@@ -288,7 +395,8 @@ impl Parser<'_> {
                         "unexpected end of input, expected a JSON value",
                     ));
                 }
-            }
+            };
+            return Ok(attach(stack, value));
         }
     }
 
@@ -352,7 +460,12 @@ impl Parser<'_> {
         }
         let literal = self.text.get(start..self.position).unwrap_or("");
         check_number_literal(literal)
-            .map(Value::Number)
+            .map(|number| {
+                if self.canonical && !is_canonical_number(literal, number) {
+                    self.canonical = false;
+                }
+                Value::Number(number)
+            })
             .map_err(|problem| {
                 self.error_at(
                     start,
@@ -408,14 +521,22 @@ impl Parser<'_> {
         let decoded = match self.next_byte() {
             Some(b'"') => '"',
             Some(b'\\') => '\\',
-            Some(b'/') => '/',
+            Some(b'/') => {
+                // Canonical JSON writes the slash as it is.
+                self.canonical = false;
+                '/'
+            }
             Some(b'b') => '\u{8}',
             Some(b'f') => '\u{c}',
             Some(b'n') => '\n',
             Some(b'r') => '\r',
             Some(b't') => '\t',
             Some(b'u') => {
+                let digits_start = self.position;
                 let unit = self.hex4()?;
+                if self.canonical && !self.is_canonical_unicode_escape(digits_start, unit) {
+                    self.canonical = false;
+                }
                 if (0xD800..0xDC00).contains(&unit) {
                     let is_pair = self.bytes.get(self.position) == Some(&b'\\')
                         && self.bytes.get(self.position + 1) == Some(&b'u');
@@ -447,6 +568,19 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// Returns true when `\\u` followed by the four hex digits at `digits_start`,
+    /// which read as `unit`, is how canonical JSON writes that character:
+    /// control characters without a short escape, in lowercase hex.
+    fn is_canonical_unicode_escape(&self, digits_start: usize, unit: u32) -> bool {
+        let written_short = matches!(unit, 0x08 | 0x09 | 0x0a | 0x0c | 0x0d);
+        unit < 0x20
+            && !written_short
+            && self
+                .bytes
+                .get(digits_start..digits_start + 4)
+                .is_some_and(|digits| !digits.iter().any(u8::is_ascii_uppercase))
+    }
+
     fn hex4(&mut self) -> Result<u32, JsonError> {
         let digits = self.text.get(self.position..self.position + 4);
         let unit = digits
@@ -469,8 +603,11 @@ impl Parser<'_> {
     // where the build optimizes for size.
     #[inline(always)]
     fn skip_whitespace(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.position += 1;
+        if matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.canonical = false;
+            while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                self.position += 1;
+            }
         }
     }
 

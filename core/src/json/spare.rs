@@ -16,6 +16,7 @@
 
 use std::cell::Cell;
 
+use super::parse::Frame;
 use super::value::{Map, Value};
 
 /// Most strings kept.
@@ -40,6 +41,8 @@ pub(crate) struct Spares {
     arrays: Vec<Vec<Value>>,
     /// A text buffer, for canonical JSON on its way to the hash.
     text: String,
+    /// The parser's stack of open containers, empty.
+    frames: Vec<Frame>,
 }
 
 impl Spares {
@@ -48,6 +51,7 @@ impl Spares {
         objects: Vec::new(),
         arrays: Vec::new(),
         text: String::new(),
+        frames: Vec::new(),
     };
 }
 
@@ -103,6 +107,20 @@ impl Spares {
     pub(crate) fn keep_text(&mut self, text: String) {
         if text.capacity() <= MAX_SPARE_TEXT_BYTES {
             self.text = text;
+        }
+    }
+
+    /// Returns the parser's empty stack of open containers.
+    pub(crate) fn take_frames(&mut self) -> Vec<Frame> {
+        std::mem::take(&mut self.frames)
+    }
+
+    /// Keeps the parser's stack, emptied, unless it grew deeper than the
+    /// parser's default depth limit.
+    pub(crate) fn keep_frames(&mut self, mut frames: Vec<Frame>) {
+        frames.clear();
+        if frames.capacity() <= MAX_KEEP_DEPTH {
+            self.frames = frames;
         }
     }
 

@@ -160,6 +160,7 @@ impl Map {
     /// Appends an entry without checking for an existing key.
     ///
     /// INVARIANT: the caller has checked that `key` is not present.
+    #[inline(always)]
     pub(crate) fn push_unique(&mut self, key: String, value: Value) {
         if let Some(index) = &mut self.index {
             index.insert(key.clone(), self.entries.len());
@@ -178,6 +179,11 @@ impl Map {
             .map(|(position, (key, _))| (key.clone(), position))
             .collect();
         self.index = Some(Box::new(index));
+    }
+
+    /// Returns the key of the last entry, if any.
+    pub(crate) fn last_key(&self) -> Option<&str> {
+        self.entries.last().map(|(key, _)| key.as_str())
     }
 
     /// Number of entries.

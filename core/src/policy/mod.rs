@@ -350,8 +350,8 @@ fn decide_json_guarded(
     options: &EvaluationOptions,
     ids: &mut dyn IdSource,
 ) -> Decision {
-    match crate::json::parse(text) {
-        Ok(value) => decide_guarded(rules, Action::from_parsed(value), options, ids),
+    match crate::json::parse_noting_canonical(text, &crate::json::JsonLimits::default()) {
+        Ok(parsed) => decide_guarded(rules, Action::from_parsed_json(parsed), options, ids),
         Err(error) => json_error_decision(&error, options, ids),
     }
 }
@@ -362,8 +362,8 @@ fn decide_json_bytes_guarded(
     options: &EvaluationOptions,
     ids: &mut dyn IdSource,
 ) -> Decision {
-    match crate::json::parse_bytes(bytes, &crate::json::JsonLimits::default()) {
-        Ok(value) => decide_guarded(rules, Action::from_parsed(value), options, ids),
+    match crate::json::parse_bytes_noting_canonical(bytes, &crate::json::JsonLimits::default()) {
+        Ok(parsed) => decide_guarded(rules, Action::from_parsed_json(parsed), options, ids),
         Err(error) => json_error_decision(&error, options, ids),
     }
 }
