@@ -86,9 +86,9 @@ let sharedBusy = false;
  *
  * Every property is read once. With `canonicalOrder`, object keys are
  * written, and their properties read, in RFC 8785 order (by UTF-16 code
- * units), so that text without whitespace and escapes beyond JSON's
- * required ones is already canonical JSON: the core then hashes the text
- * as it is instead of writing it again. Two kinds of value pass here and are
+ * units). The writer adds no whitespace and only the escapes JSON
+ * requires, so the text is then canonical JSON, and the core hashes it as
+ * it is instead of writing it again. Two kinds of value pass here and are
  * rejected by the core with its own codes. Integers beyond 2^53 that a
  * double cannot hold exactly are written as JavaScript prints them. Lone
  * surrogates are written as `\u` escapes, as JSON.stringify writes them.
@@ -471,12 +471,12 @@ const KEY_ORDER_MAX_KEYS = 32;
 const KEY_ORDER_MAX_UNITS = 1024;
 
 /**
- * Returns the RFC 8785 order of a list of two or more keys: `sorted` holds
- * them ascending by UTF-16 code units, which is how JavaScript compares
- * strings. For a list within the limits above, `encoded` holds each key as
- * it is written, `"key":`, back to back, and `ends` where each ends;
- * otherwise both are null. The result may be shared with later calls, so
- * callers must not change it.
+ * Returns the RFC 8785 order of a list of two or more keys. `sorted` has
+ * the keys ascending by UTF-16 code units, which is how JavaScript
+ * compares strings. For a list within the limits above, `encoded` has each
+ * key as it is written, `"key":`, back to back, and `ends` the offset
+ * where each ends. Otherwise both are null. The result may be shared with
+ * later calls, so callers must not change it.
  */
 function canonicalKeyOrder(keys) {
   const count = keys.length;

@@ -1,8 +1,8 @@
 // Object keys in canonical order. Actions are written with their keys in
-// RFC 8785 order, so that the engine can hash the text as it is; the
-// converter remembers the order of each key list it has seen. Whatever the
-// order of a value's keys, and whether or not its key list was seen
-// before, the canonical JSON and the action hash must be the same.
+// RFC 8785 order, so that the engine can hash the text as it is. The
+// converter remembers the order of each key list it has seen. The
+// canonical JSON and the action hash must not depend on the order of a
+// value's keys, nor on whether its key list was seen before.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

@@ -119,19 +119,11 @@ fn trace_entry(rule_id: &str, record: RuleTrace) -> Value {
     Value::Object(entry)
 }
 
-/// Encodes a decision's trace as one printable ASCII character per rule,
-/// for the JavaScript bindings' compact decision encoding. Each character
-/// is `@` (64) plus the bits `pattern_match` (1), `when_match` (2 times 0
-/// for null, 1 for false, 2 for true), `constraints_match` (8 times the
-/// same) and `final_match` (32).
-pub fn trace_codes(decision: &Decision) -> String {
-    decision
-        .trace
-        .iter()
-        .map(|(_, record)| trace_code(record))
-        .collect()
-}
-
+/// Encodes one rule's trace as a printable ASCII character, for the
+/// JavaScript bindings' compact decision encoding. The character is `@`
+/// (64) plus these bits: `pattern_match` (1), `when_match` (2 times 0 for
+/// null, 1 for false, 2 for true), `constraints_match` (8 times the same)
+/// and `final_match` (32).
 fn trace_code(record: RuleTrace) -> char {
     let tristate = |value: Option<bool>| match value {
         None => 0u8,
@@ -164,9 +156,9 @@ pub fn result_code(result: DecisionResult) -> char {
 ///
 /// 1. `decision_id`, `decided_at` (`YYYY-MM-DDTHH:MM:SS.sssZ`),
 ///    [`result_code`] and `proof_required` as `0` or `1`;
-/// 2. the UTF-16 lengths of `action_id`, `action_hash`, the
-///    [`trace_codes`], `reason`, `matched_rule_id`, the error code, the
-///    error message and each extra string (`-1` for absent ones), each
+/// 2. the UTF-16 lengths of `action_id`, `action_hash`, the trace codes
+///    (one character per rule), `reason`, `matched_rule_id`, the error
+///    code, the error message and each extra string (`-1` for absent ones), each
 ///    followed by `,`, then `proof_ttl_seconds` in ECMAScript number form
 ///    (empty for none) and `;`;
 /// 3. those strings back to back.

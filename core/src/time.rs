@@ -49,7 +49,7 @@ impl Timestamp {
 
     /// Calls `use_text` with [`Timestamp::to_rfc3339_millis`]'s text,
     /// written on the stack rather than into a new `String`.
-    pub fn with_rfc3339_millis<T>(self, use_text: impl FnOnce(&str) -> T) -> T {
+    pub(crate) fn with_rfc3339_millis<T>(self, use_text: impl FnOnce(&str) -> T) -> T {
         let days = self.0.div_euclid(86_400_000);
         let millis_of_day = self.0.rem_euclid(86_400_000);
         let (year, month, day) = civil_from_days(days);

@@ -1,5 +1,6 @@
 //! RFC 8785 test vectors from the JSON Canonicalization Scheme reference
-//! implementation: each input must canonicalize to its output byte for byte.
+//! implementation: each input must canonicalize to its output byte for
+//! byte, and the parser must note each output as canonical text.
 
 #![allow(
     clippy::unwrap_used,
@@ -11,7 +12,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use openleash_core::json::{canonical_json, parse};
+use openleash_core::json::{JsonLimits, canonical_json, parse, parse_noting_canonical};
 
 fn vectors_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/jcs")
@@ -31,6 +32,16 @@ fn jcs_vectors_canonicalize_byte_for_byte() {
             expected.as_slice(),
             "{name:?}"
         );
+
+        // The parser notes canonical text as such, and notes nothing else.
+        let expected = String::from_utf8(expected).unwrap();
+        let limits = JsonLimits::default();
+        let parsed = parse_noting_canonical(&expected, &limits).unwrap();
+        assert_eq!(parsed.canonical_text(), Some(expected.as_str()), "{name:?}");
+        let parsed = parse_noting_canonical(&input, &limits).unwrap();
+        if let Some(noted) = parsed.canonical_text() {
+            assert_eq!(noted, expected, "{name:?}");
+        }
         checked += 1;
     }
     assert_eq!(checked, 6);
