@@ -22,6 +22,9 @@ pub const TRUST_PROFILES: [&str; 4] = ["LOW", "MEDIUM", "HIGH", "REGULATED"];
 pub struct Action {
     value: Value,
     hash: String,
+    /// The position of each key of [`TOP_LEVEL_KEYS`] among the top-level
+    /// entries, so that reading a field costs no search.
+    fields: FieldPositions,
 }
 
 impl Action {
@@ -71,7 +74,6 @@ impl Action {
     /// JSON parser with its default limits: the walk that checks for those
     /// is skipped. `canonical` is the value's canonical JSON, when known.
     fn from_parsed_text(value: Value, canonical: Option<&str>) -> Result<Action, ActionError> {
-        let mut issues = Vec::new();
         let Value::Object(mut fields) = value else {
             return Err(ActionError::single(
                 "ACTION_INVALID_TYPE",
@@ -81,52 +83,64 @@ impl Action {
         };
 
         // Check every field by reference first, then drop unknown keys in
-        // place, so a valid action is normalized without copying it.
-        let top = Object {
-            map: &fields,
-            prefix: "",
-        };
-        top.string("action_id", StringRule::Uuid, true, &mut issues);
-        top.string("action_type", StringRule::NonEmpty, true, &mut issues);
-        top.string("requested_at", StringRule::Any, true, &mut issues);
-        if let Some(principal) = top.object("principal", false, &mut issues) {
-            principal.string("agent_id", StringRule::NonEmpty, true, &mut issues);
+        // place, so a valid action is normalized without copying it. Each
+        // object is read in one pass over its entries, which also counts
+        // the keys that normalizing drops.
+        let top = TopLevel::read(&fields);
+        let mut unknown = top.unknown;
+        let mut check = Check::default();
+        check.string("action_id", top.action_id, StringRule::Uuid, true);
+        check.string("action_type", top.action_type, StringRule::NonEmpty, true);
+        check.string("requested_at", top.requested_at, StringRule::Any, true);
+        if let Some(principal) = check.object("principal", top.principal, false) {
+            let ([agent_id], extra) = read_fields(principal, ["agent_id"]);
+            unknown += extra;
+            check.string("principal.agent_id", agent_id, StringRule::NonEmpty, true);
         }
-        if let Some(subject) = top.object("subject", false, &mut issues) {
-            subject.string("principal_id", StringRule::Uuid, true, &mut issues);
+        if let Some(subject) = check.object("subject", top.subject, false) {
+            let ([principal_id], extra) = read_fields(subject, ["principal_id"]);
+            unknown += extra;
+            check.string("subject.principal_id", principal_id, StringRule::Uuid, true);
         }
-        if let Some(party) = top.object("relying_party", true, &mut issues) {
-            party.string("rp_id", StringRule::Uuid, false, &mut issues);
-            party.string("domain", StringRule::Any, false, &mut issues);
-            party.string(
-                "trust_profile",
-                StringRule::TrustProfile,
-                false,
-                &mut issues,
-            );
+        if let Some(party) = check.object("relying_party", top.relying_party, true) {
+            let ([rp_id, domain, trust_profile], extra) =
+                read_fields(party, ["rp_id", "domain", "trust_profile"]);
+            unknown += extra;
+            check.string("relying_party.rp_id", rp_id, StringRule::Uuid, false);
+            check.string("relying_party.domain", domain, StringRule::Any, false);
+            let rule = StringRule::TrustProfile;
+            check.string("relying_party.trust_profile", trust_profile, rule, false);
         }
-        match fields.get("payload") {
-            Some(Value::Object(_)) => {}
-            Some(other) => issues.push(ActionIssue::wrong_type("payload", "an object", other)),
-            None => issues.push(ActionIssue::missing("payload", "an object")),
-        }
+        check.issues.extend(match top.payload {
+            Some(Value::Object(_)) => None,
+            Some(other) => Some(ActionIssue::wrong_type("payload", "an object", other)),
+            None => Some(ActionIssue::missing("payload", "an object")),
+        });
+        let issues = check.issues;
         if !issues.is_empty() {
             return Err(ActionError { issues });
         }
 
-        let mut dropped = retain_counting(&mut fields, &TOP_LEVEL_KEYS);
-        for (object, keys) in NESTED_KEYS {
-            if let Some(Value::Object(inner)) = fields.get_mut(object) {
-                dropped += retain_counting(inner, keys);
+        if unknown > 0 {
+            retain_known(&mut fields, &TOP_LEVEL_KEYS);
+            for (object, keys) in NESTED_KEYS {
+                if let Some(Value::Object(inner)) = fields.get_mut(object) {
+                    retain_known(inner, keys);
+                }
             }
         }
         let value = Value::Object(fields);
         let hash = match canonical {
             // The text is exactly the normalized action, in canonical form.
-            Some(text) if dropped == 0 => json::sha256_hex(text.as_bytes()),
+            Some(text) if unknown == 0 => json::sha256_hex(text.as_bytes()),
             _ => json::action_hash(&value),
         };
-        Ok(Action { value, hash })
+        let fields = FieldPositions::of(&value);
+        Ok(Action {
+            value,
+            hash,
+            fields,
+        })
     }
 
     /// The normalized action as a JSON value.
@@ -183,27 +197,63 @@ impl Action {
     /// The payload object.
     pub fn payload(&self) -> &Map {
         static EMPTY: std::sync::OnceLock<Map> = std::sync::OnceLock::new();
-        self.fields()
-            .get("payload")
+        self.field("payload")
             .and_then(Value::as_object)
             .unwrap_or_else(|| EMPTY.get_or_init(Map::new))
     }
 
-    fn fields(&self) -> &Map {
-        // INVARIANT: `from_value` only builds actions from objects.
-        static EMPTY: std::sync::OnceLock<Map> = std::sync::OnceLock::new();
-        self.value
-            .as_object()
-            .unwrap_or_else(|| EMPTY.get_or_init(Map::new))
+    /// Returns the top-level field `key`, if the action has it. A
+    /// normalized action has no keys but [`TOP_LEVEL_KEYS`].
+    pub(crate) fn field(&self, key: &str) -> Option<&Value> {
+        let position = *self.fields.0.get(top_level_index(key)?)?;
+        self.value.as_object()?.value_at(usize::from(position))
     }
 
     fn top_string(&self, key: &str) -> &str {
-        self.fields().get(key).and_then(Value::as_str).unwrap_or("")
+        self.field(key).and_then(Value::as_str).unwrap_or("")
     }
 
     fn nested_string(&self, object: &str, key: &str) -> Option<&str> {
-        self.fields().get(object)?.as_object()?.get(key)?.as_str()
+        self.field(object)?.as_object()?.get(key)?.as_str()
     }
+}
+
+/// The position of each of [`TOP_LEVEL_KEYS`] among a normalized action's
+/// entries, in that order; [`FieldPositions::ABSENT`] for a missing key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FieldPositions([u8; TOP_LEVEL_KEYS.len()]);
+
+impl FieldPositions {
+    const ABSENT: u8 = u8::MAX;
+
+    fn of(value: &Value) -> FieldPositions {
+        let mut positions = [FieldPositions::ABSENT; TOP_LEVEL_KEYS.len()];
+        if let Some(map) = value.as_object() {
+            for (position, (key, _)) in map.iter().enumerate() {
+                // A normalized action has at most seven entries.
+                if let (Some(index), Ok(position)) = (top_level_index(key), u8::try_from(position))
+                    && let Some(slot) = positions.get_mut(index)
+                {
+                    *slot = position;
+                }
+            }
+        }
+        FieldPositions(positions)
+    }
+}
+
+/// Returns the index of `key` in [`TOP_LEVEL_KEYS`].
+fn top_level_index(key: &str) -> Option<usize> {
+    Some(match key {
+        "action_id" => 0,
+        "action_type" => 1,
+        "requested_at" => 2,
+        "principal" => 3,
+        "subject" => 4,
+        "relying_party" => 5,
+        "payload" => 6,
+        _ => return None,
+    })
 }
 
 /// An action request that failed validation.
@@ -249,11 +299,75 @@ impl ActionError {
     }
 }
 
-/// Keeps the entries of `map` whose key is in `keys`; returns how many it dropped.
-fn retain_counting(map: &mut Map, keys: &[&str]) -> usize {
-    let before = map.len();
+/// Keeps the entries of `map` whose key is in `keys`.
+fn retain_known(map: &mut Map, keys: &[&str]) {
     map.retain(|key, _| keys.contains(&key));
-    before - map.len()
+}
+
+/// Finds the values of `keys` in `map` in one pass over its entries;
+/// returns them with the number of entries under other keys.
+fn read_fields<'a, const N: usize>(
+    map: &'a Map,
+    keys: [&str; N],
+) -> ([Option<&'a Value>; N], usize) {
+    let mut found = [None; N];
+    let mut unknown = 0;
+    for (key, value) in map.iter() {
+        match keys.iter().position(|candidate| candidate == key) {
+            Some(index) => {
+                if let Some(slot) = found.get_mut(index) {
+                    *slot = Some(value);
+                }
+            }
+            None => unknown += 1,
+        }
+    }
+    (found, unknown)
+}
+
+/// The top-level fields of an action request, read in one pass.
+struct TopLevel<'a> {
+    action_id: Option<&'a Value>,
+    action_type: Option<&'a Value>,
+    requested_at: Option<&'a Value>,
+    principal: Option<&'a Value>,
+    subject: Option<&'a Value>,
+    relying_party: Option<&'a Value>,
+    payload: Option<&'a Value>,
+    /// Entries with other keys, which normalizing drops.
+    unknown: usize,
+}
+
+impl<'a> TopLevel<'a> {
+    fn read(fields: &'a Map) -> TopLevel<'a> {
+        let mut top = TopLevel {
+            action_id: None,
+            action_type: None,
+            requested_at: None,
+            principal: None,
+            subject: None,
+            relying_party: None,
+            payload: None,
+            unknown: 0,
+        };
+        for (key, value) in fields.iter() {
+            let slot = match key.as_str() {
+                "action_id" => &mut top.action_id,
+                "action_type" => &mut top.action_type,
+                "requested_at" => &mut top.requested_at,
+                "principal" => &mut top.principal,
+                "subject" => &mut top.subject,
+                "relying_party" => &mut top.relying_party,
+                "payload" => &mut top.payload,
+                _ => {
+                    top.unknown += 1;
+                    continue;
+                }
+            };
+            *slot = Some(value);
+        }
+        top
+    }
 }
 
 impl fmt::Display for ActionError {
@@ -342,28 +456,26 @@ enum StringRule {
     TrustProfile,
 }
 
-/// An object of the request being checked, with the dotted path of its
-/// fields (`""` or `"principal."`). Paths are only built for issues.
-struct Object<'a> {
-    map: &'a Map,
-    prefix: &'static str,
+/// The issues found so far in a request being checked.
+#[derive(Default)]
+struct Check {
+    issues: Vec<ActionIssue>,
 }
 
-impl<'a> Object<'a> {
-    fn path(&self, key: &str) -> String {
-        format!("{}{key}", self.prefix)
-    }
-
-    fn string(&self, key: &str, rule: StringRule, required: bool, issues: &mut Vec<ActionIssue>) {
-        let text = match self.map.get(key) {
+impl Check {
+    /// Checks the value `found` at `path` (dotted, such as
+    /// `principal.agent_id`).
+    fn string(&mut self, path: &str, found: Option<&Value>, rule: StringRule, required: bool) {
+        let text = match found {
             None if required => {
-                issues.push(ActionIssue::missing(&self.path(key), "a string"));
+                self.issues.push(ActionIssue::missing(path, "a string"));
                 return;
             }
             None => return,
             Some(Value::String(text)) => text,
             Some(other) => {
-                issues.push(ActionIssue::wrong_type(&self.path(key), "a string", other));
+                self.issues
+                    .push(ActionIssue::wrong_type(path, "a string", other));
                 return;
             }
         };
@@ -382,39 +494,33 @@ impl<'a> Object<'a> {
             _ => None,
         };
         if let Some((code, problem)) = problem {
-            let path = self.path(key);
-            issues.push(ActionIssue {
+            self.issues.push(ActionIssue {
                 code,
                 message: format!("{path} {problem}"),
-                path,
+                path: path.to_owned(),
             });
         }
     }
 
-    /// The nested object under `key`, or `None` after recording an issue
-    /// (or silently when an optional object is absent).
-    fn object(
-        &self,
-        key: &'static str,
+    /// Returns the nested object `found` under the top-level `key`. Returns
+    /// `None` after recording an issue, or silently when an optional
+    /// object is absent.
+    fn object<'a>(
+        &mut self,
+        key: &str,
+        found: Option<&'a Value>,
         optional: bool,
-        issues: &mut Vec<ActionIssue>,
-    ) -> Option<Object<'a>> {
-        match self.map.get(key) {
+    ) -> Option<&'a Map> {
+        match found {
             None if optional => None,
             None => {
-                issues.push(ActionIssue::missing(key, "an object"));
+                self.issues.push(ActionIssue::missing(key, "an object"));
                 None
             }
-            Some(Value::Object(inner)) => Some(Object {
-                map: inner,
-                prefix: match key {
-                    "principal" => "principal.",
-                    "subject" => "subject.",
-                    _ => "relying_party.",
-                },
-            }),
+            Some(Value::Object(inner)) => Some(inner),
             Some(other) => {
-                issues.push(ActionIssue::wrong_type(key, "an object", other));
+                self.issues
+                    .push(ActionIssue::wrong_type(key, "an object", other));
                 None
             }
         }
@@ -466,5 +572,38 @@ fn check_shape_at(value: &Value, depth: usize) -> Result<(), ActionIssue> {
             .iter()
             .try_for_each(|(_, item)| check_shape_at(item, depth + 1)),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_level_indexes_follow_key_list() {
+        for (index, key) in TOP_LEVEL_KEYS.iter().enumerate() {
+            assert_eq!(top_level_index(key), Some(index), "{key}");
+        }
+        assert_eq!(top_level_index("debug"), None);
+    }
+
+    #[test]
+    fn fields_found_in_any_order() {
+        let text = r#"{"payload": {"a": 1}, "subject": {"principal_id": "9c5b94b1-35ad-49bb-b118-8e8fc24abf80"},
+            "requested_at": "now", "extra": 1, "principal": {"agent_id": "agent"},
+            "action_type": "purchase", "action_id": "3b241101-e2bb-4255-8caf-4136c566a962"}"#;
+        let action = Action::from_json(text).unwrap();
+        assert_eq!(action.action_type(), "purchase");
+        assert_eq!(action.action_id(), "3b241101-e2bb-4255-8caf-4136c566a962");
+        assert_eq!(action.agent_id(), "agent");
+        assert_eq!(action.payload().get("a"), Some(&Value::Number(1.0)));
+        assert_eq!(action.relying_party_domain(), None);
+        assert_eq!(action.field("relying_party"), None);
+        assert_eq!(action.field("extra"), None);
+        assert_eq!(
+            action.field("requested_at").and_then(Value::as_str),
+            Some("now")
+        );
     }
 }

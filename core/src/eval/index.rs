@@ -242,7 +242,7 @@ fn trace_rule(
 ) -> Result<RuleTrace, BudgetExceeded> {
     let when_match = match &rule.when {
         None => true,
-        Some(expr) => evaluate_expr(expr, action.as_value(), budget)?,
+        Some(expr) => evaluate_expr(expr, action, budget)?,
     };
     let constraints_match = when_match.then(|| {
         rule.constraints

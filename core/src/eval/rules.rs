@@ -10,9 +10,14 @@ use crate::policy::model::{AssuranceLevel, Constraints, Expr, PathSegment, Test}
 /// Resolves a `$.`-path against the normalized action. Only own keys of
 /// objects resolve, plus `length` on arrays (the element count, as in
 /// OpenLeash); keys on strings, numbers and other scalars are missing.
-pub(crate) fn resolve<'a>(root: &'a Value, path: &[PathSegment]) -> Option<Cow<'a, Value>> {
-    let mut current = root;
+pub(crate) fn resolve<'a>(action: &'a Action, path: &[PathSegment]) -> Option<Cow<'a, Value>> {
     let mut segments = path.iter().peekable();
+    // The first key is read from the action's known fields, without a search.
+    let mut current = match segments.next() {
+        None => return Some(Cow::Borrowed(action.as_value())),
+        Some(PathSegment::Key(key)) => action.field(key)?,
+        Some(PathSegment::Index(_)) => return None,
+    };
     while let Some(segment) = segments.next() {
         current = match (segment, current) {
             (PathSegment::Key(key), Value::Object(map)) => map.get(key)?,
@@ -47,7 +52,7 @@ pub(crate) struct BudgetExceeded;
 /// exceed `budget`, so that no input can make a decision run long.
 pub(crate) fn evaluate_expr(
     expr: &Expr,
-    action: &Value,
+    action: &Action,
     budget: &mut Budget,
 ) -> Result<bool, BudgetExceeded> {
     match expr {

@@ -106,6 +106,11 @@ impl Map {
         self.entries.get(position).map(|(_, value)| value)
     }
 
+    /// Returns the value of the entry at `position` in insertion order.
+    pub(crate) fn value_at(&self, position: usize) -> Option<&Value> {
+        self.entries.get(position).map(|(_, value)| value)
+    }
+
     /// Returns true when `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
         self.position(key).is_some()
