@@ -86,32 +86,41 @@ impl Action {
         // place, so a valid action is normalized without copying it. Each
         // object is read in one pass over its entries, which also counts
         // the keys that normalizing drops.
-        let top = TopLevel::read(&fields);
-        let mut unknown = top.unknown;
+        let (
+            [
+                action_id,
+                action_type,
+                requested_at,
+                principal,
+                subject,
+                relying_party,
+                payload,
+            ],
+            mut unknown,
+        ) = read_top_level(&fields);
         let mut check = Check::default();
-        check.string("action_id", top.action_id, StringRule::Uuid, true);
-        check.string("action_type", top.action_type, StringRule::NonEmpty, true);
-        check.string("requested_at", top.requested_at, StringRule::Any, true);
-        if let Some(principal) = check.object("principal", top.principal, false) {
-            let ([agent_id], extra) = read_fields(principal, ["agent_id"]);
+        check.string("action_id", action_id, StringRule::Uuid, true);
+        check.string("action_type", action_type, StringRule::NonEmpty, true);
+        check.string("requested_at", requested_at, StringRule::Any, true);
+        if let Some(principal) = check.object("principal", principal, false) {
+            let ([agent_id], extra) = read_fields(principal, PRINCIPAL_KEYS);
             unknown += extra;
             check.string("principal.agent_id", agent_id, StringRule::NonEmpty, true);
         }
-        if let Some(subject) = check.object("subject", top.subject, false) {
-            let ([principal_id], extra) = read_fields(subject, ["principal_id"]);
+        if let Some(subject) = check.object("subject", subject, false) {
+            let ([principal_id], extra) = read_fields(subject, SUBJECT_KEYS);
             unknown += extra;
             check.string("subject.principal_id", principal_id, StringRule::Uuid, true);
         }
-        if let Some(party) = check.object("relying_party", top.relying_party, true) {
-            let ([rp_id, domain, trust_profile], extra) =
-                read_fields(party, ["rp_id", "domain", "trust_profile"]);
+        if let Some(party) = check.object("relying_party", relying_party, true) {
+            let ([rp_id, domain, trust_profile], extra) = read_fields(party, RELYING_PARTY_KEYS);
             unknown += extra;
             check.string("relying_party.rp_id", rp_id, StringRule::Uuid, false);
             check.string("relying_party.domain", domain, StringRule::Any, false);
             let rule = StringRule::TrustProfile;
             check.string("relying_party.trust_profile", trust_profile, rule, false);
         }
-        check.issues.extend(match top.payload {
+        check.issues.extend(match payload {
             Some(Value::Object(_)) => None,
             Some(other) => Some(ActionIssue::wrong_type("payload", "an object", other)),
             None => Some(ActionIssue::missing("payload", "an object")),
@@ -325,49 +334,18 @@ fn read_fields<'a, const N: usize>(
     (found, unknown)
 }
 
-/// The top-level fields of an action request, read in one pass.
-struct TopLevel<'a> {
-    action_id: Option<&'a Value>,
-    action_type: Option<&'a Value>,
-    requested_at: Option<&'a Value>,
-    principal: Option<&'a Value>,
-    subject: Option<&'a Value>,
-    relying_party: Option<&'a Value>,
-    payload: Option<&'a Value>,
-    /// Entries with other keys, which normalizing drops.
-    unknown: usize,
-}
-
-impl<'a> TopLevel<'a> {
-    fn read(fields: &'a Map) -> TopLevel<'a> {
-        let mut top = TopLevel {
-            action_id: None,
-            action_type: None,
-            requested_at: None,
-            principal: None,
-            subject: None,
-            relying_party: None,
-            payload: None,
-            unknown: 0,
-        };
-        for (key, value) in fields.iter() {
-            let slot = match key.as_str() {
-                "action_id" => &mut top.action_id,
-                "action_type" => &mut top.action_type,
-                "requested_at" => &mut top.requested_at,
-                "principal" => &mut top.principal,
-                "subject" => &mut top.subject,
-                "relying_party" => &mut top.relying_party,
-                "payload" => &mut top.payload,
-                _ => {
-                    top.unknown += 1;
-                    continue;
-                }
-            };
-            *slot = Some(value);
+/// Finds the values of [`TOP_LEVEL_KEYS`] in an action's top-level object
+/// in one pass, as [`read_fields`] does.
+fn read_top_level(fields: &Map) -> ([Option<&Value>; TOP_LEVEL_KEYS.len()], usize) {
+    let mut found = [None; TOP_LEVEL_KEYS.len()];
+    let mut unknown = 0;
+    for (key, value) in fields.iter() {
+        match top_level_index(key).and_then(|index| found.get_mut(index)) {
+            Some(slot) => *slot = Some(value),
+            None => unknown += 1,
         }
-        top
     }
+    (found, unknown)
 }
 
 impl fmt::Display for ActionError {
@@ -443,11 +421,14 @@ const TOP_LEVEL_KEYS: [&str; 7] = [
 
 /// The keys kept inside the nested objects; the payload is kept whole.
 const NESTED_KEYS: [(&str, &[&str]); 3] = [
-    ("principal", &["agent_id"]),
-    ("subject", &["principal_id"]),
-    ("relying_party", &["rp_id", "domain", "trust_profile"]),
+    ("principal", &PRINCIPAL_KEYS),
+    ("subject", &SUBJECT_KEYS),
+    ("relying_party", &RELYING_PARTY_KEYS),
 ];
 
+const PRINCIPAL_KEYS: [&str; 1] = ["agent_id"];
+const SUBJECT_KEYS: [&str; 1] = ["principal_id"];
+const RELYING_PARTY_KEYS: [&str; 3] = ["rp_id", "domain", "trust_profile"];
 #[derive(Clone, Copy)]
 enum StringRule {
     Any,
