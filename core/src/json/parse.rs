@@ -251,21 +251,15 @@ struct Parser<'a> {
     canonical: bool,
 }
 
-/// Adds a complete value to the innermost open container, or returns it
-/// when no container is open. Inlined, so that the compiler can write a
-/// value straight into its container's buffer.
+/// Adds a complete value to the innermost open container, or stores it
+/// in `root` when no container is open. Inlined, so that the compiler can
+/// write a value straight into its container's buffer.
 #[inline(always)]
-fn attach(stack: &mut [Frame], value: Value) -> Option<Value> {
+fn attach(stack: &mut [Frame], value: Value, root: &mut Option<Value>) {
     match stack.last_mut() {
-        Some(Frame::Array(items)) => {
-            items.push(value);
-            None
-        }
-        Some(Frame::Object { map, key }) => {
-            map.push_unique(std::mem::take(key), value);
-            None
-        }
-        None => Some(value),
+        Some(Frame::Array(items)) => items.push(value),
+        Some(Frame::Object { map, key }) => map.push_unique(std::mem::take(key), value),
+        None => *root = Some(value),
     }
 }
 
@@ -278,11 +272,15 @@ impl Parser<'_> {
     }
 
     fn document_in(&mut self, stack: &mut Vec<Frame>) -> Result<Value, JsonError> {
-        let mut complete = self.value_start(stack)?;
+        // The document's value, once complete. The parser's steps store
+        // values rather than return them: a returned value went through
+        // memory, and reading it back stalled in the profile.
+        let mut root = None;
+        self.value_start(stack, &mut root)?;
         loop {
             // A value is complete and attached to the innermost open
             // container, unless there is none.
-            if let Some(value) = complete {
+            if let Some(value) = root.take() {
                 self.skip_whitespace();
                 if self.position < self.bytes.len() {
                     return Err(self.error("JSON_SYNTAX", "unexpected text after the JSON value"));
@@ -293,7 +291,7 @@ impl Parser<'_> {
             let in_array = stack.last().map(|frame| matches!(frame, Frame::Array(_)));
             match (in_array, self.next_byte()) {
                 (Some(true), Some(b',')) => {
-                    complete = self.value_start(stack)?;
+                    self.value_start(stack, &mut root)?;
                     continue;
                 }
                 (Some(true), Some(b']')) => {}
@@ -319,7 +317,7 @@ impl Parser<'_> {
                         }
                         *key = next_key;
                     }
-                    complete = self.value_start(stack)?;
+                    self.value_start(stack, &mut root)?;
                     continue;
                 }
                 (Some(false), Some(b'}')) => {}
@@ -336,14 +334,18 @@ impl Parser<'_> {
                 Some(Frame::Object { map, .. }) => Value::Object(map),
                 None => return Err(self.error("JSON_SYNTAX", "unbalanced brackets")),
             };
-            complete = attach(stack, value);
+            attach(stack, value, &mut root);
         }
     }
 
     /// Reads a scalar, or opens a container and reads up to its first value.
     /// Attaches the first complete value, closing empty containers at once,
-    /// to the innermost open container; returns it when none is open.
-    fn value_start(&mut self, stack: &mut Vec<Frame>) -> Result<Option<Value>, JsonError> {
+    /// to the innermost open container, or to `root` when none is open.
+    fn value_start(
+        &mut self,
+        stack: &mut Vec<Frame>,
+        root: &mut Option<Value>,
+    ) -> Result<(), JsonError> {
         loop {
             self.skip_whitespace();
             let start = self.position;
@@ -396,7 +398,8 @@ impl Parser<'_> {
                     ));
                 }
             };
-            return Ok(attach(stack, value));
+            attach(stack, value, root);
+            return Ok(());
         }
     }
 
