@@ -16,8 +16,8 @@ mod value;
 
 pub use canonical::{action_hash, canonical_json, sha256_hex, to_json};
 pub(crate) use canonical::{hex_digit, push_integer};
-pub(crate) use number::integer_digits;
 pub use number::{check_number_literal, format_number};
+pub(crate) use number::{integer_digits, quoted_literal};
 pub use parse::{
     JsonError, JsonLimits, MAX_JSON_BYTES, MAX_JSON_DEPTH, Parsed, parse, parse_bytes,
     parse_bytes_noting_canonical, parse_noting_canonical, parse_with_limits,

@@ -28,6 +28,22 @@ impl NumberProblem {
     }
 }
 
+/// Maximum length of a number literal that an error message quotes in
+/// full.
+const QUOTED_LITERAL_MAX: usize = 40;
+
+/// Returns a number literal as an error message quotes it: in full up to
+/// [`QUOTED_LITERAL_MAX`] characters, else its start and its length, so
+/// that a literal of many thousand digits does not fill the message.
+pub(crate) fn quoted_literal(literal: &str) -> std::borrow::Cow<'_, str> {
+    match literal.get(..QUOTED_LITERAL_MAX - 8) {
+        Some(start) if literal.len() > QUOTED_LITERAL_MAX => {
+            format!("{start}… ({} characters)", literal.len()).into()
+        }
+        _ => literal.into(),
+    }
+}
+
 /// Converts a JSON-grammar number literal (`-?digits[.digits][e[+-]digits]`)
 /// to a double, rejecting literals that a double cannot represent faithfully.
 ///
@@ -181,6 +197,18 @@ pub fn format_number(number: f64) -> String {
 )]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_literals_are_quoted_shortened() {
+        assert_eq!(quoted_literal("9007199254740993"), "9007199254740993");
+        let exactly = "1".repeat(QUOTED_LITERAL_MAX);
+        assert_eq!(quoted_literal(&exactly), exactly);
+        let long = format!("0.{}1", "0".repeat(100_000));
+        let quoted = quoted_literal(&long);
+        assert!(quoted.starts_with("0.000"), "{quoted}");
+        assert!(quoted.ends_with("… (100003 characters)"), "{quoted}");
+        assert!(quoted.len() < 60, "{quoted}");
+    }
 
     #[test]
     fn integer_digits_match_the_exact_expansion() {

@@ -8,7 +8,7 @@
 use std::fmt;
 
 use super::canonical::{compare_utf16, is_canonical_number};
-use super::number::check_number_literal;
+use super::number::{check_number_literal, quoted_literal};
 use super::scan::plain_prefix;
 use super::spare::{Spares, with_spares};
 use super::value::{Map, Value};
@@ -390,6 +390,12 @@ impl Parser<'_> {
                 Some(b'f') => self.literal("false", Value::Bool(false))?,
                 Some(b'n') => self.literal("null", Value::Null)?,
                 Some(b'-' | b'0'..=b'9') => self.number(start)?,
+                Some(0xEF) if start == 0 && self.bytes.starts_with(b"\xEF\xBB\xBF") => {
+                    return Err(self.error(
+                        "JSON_SYNTAX",
+                        "the document starts with a UTF-8 byte order mark, which JSON text must not have; remove it",
+                    ));
+                }
                 Some(_) => return Err(self.error("JSON_SYNTAX", "expected a JSON value")),
                 None => {
                     return Err(self.error(
@@ -473,7 +479,11 @@ impl Parser<'_> {
                 self.error_at(
                     start,
                     "JSON_NUMBER_OUT_OF_RANGE",
-                    &format!("the number {literal} {}", problem.describe()),
+                    &format!(
+                        "the number {} {}",
+                        quoted_literal(literal),
+                        problem.describe()
+                    ),
                 )
             })
     }
@@ -732,6 +742,34 @@ mod tests {
     fn inexact_numbers_are_rejected() {
         assert_eq!(code_of("9007199254740993"), "JSON_NUMBER_OUT_OF_RANGE");
         assert_eq!(code_of("[1e400]"), "JSON_NUMBER_OUT_OF_RANGE");
+    }
+
+    #[test]
+    fn long_number_literals_are_shortened_in_messages() {
+        let literal = "1".to_owned() + &"0".repeat(100_000);
+        let error = parse(&format!("[{literal}]")).unwrap_err();
+        assert_eq!(error.code(), "JSON_NUMBER_OUT_OF_RANGE");
+        assert!(
+            error.message().contains("(100001 characters)"),
+            "{}",
+            error.message()
+        );
+        assert!(error.message().len() < 120, "{}", error.message());
+    }
+
+    #[test]
+    fn byte_order_mark_is_named() {
+        let error = parse("\u{feff}{}").unwrap_err();
+        assert_eq!(error.code(), "JSON_SYNTAX");
+        assert!(
+            error.message().contains("byte order mark"),
+            "{}",
+            error.message()
+        );
+        assert_eq!((error.line(), error.column()), (1, 1));
+        // Elsewhere the character is an ordinary syntax error.
+        let error = parse("[\u{feff}]").unwrap_err();
+        assert_eq!(error.message(), "expected a JSON value");
     }
 
     #[test]

@@ -924,7 +924,7 @@ impl Validator {
             NodeValue::UnrepresentableNumber(text) => {
                 self.error(
                     "POLICY_INVALID_NUMBER",
-                    format!("the number {text} cannot be held by a double without changing its value (an integer beyond 2^53, an overflow, or an underflow to zero); quote it or write a representable number"),
+                    format!("the number {} cannot be held by a double without changing its value (an integer beyond 2^53, an overflow, or an underflow to zero); quote it or write a representable number", crate::json::quoted_literal(&text)),
                     path,
                     node.mark,
                 );
