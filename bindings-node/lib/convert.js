@@ -323,12 +323,16 @@ class JsonWriter {
 
   container(value) {
     if (this.depth >= this.maxDepth) {
-      if (this.ancestors.includes(value)) {
+      // A chain this deep that passes through one object twice is a cycle,
+      // also when the value at the limit is a sibling that sorts before
+      // the key that closes the cycle.
+      const repeat = firstRepeat(this.ancestors);
+      if (repeat < this.ancestors.length || this.ancestors.includes(value)) {
         const failure = new ConversionFailure(
           'VALUE_CYCLIC',
           'refers back to an object that contains it (a cycle), which JSON cannot represent',
         );
-        failure.pathLength = firstRepeat(this.ancestors);
+        failure.pathLength = repeat;
         throw failure;
       }
       throw new ConversionFailure(

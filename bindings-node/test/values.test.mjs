@@ -100,6 +100,10 @@ describe('numbers', () => {
     // as 12345678901234567000: not the value, so the core rejects it.
     const error = conversionError({ big: 12345678901234567890 });
     assert.equal(error.code, 'JSON_NUMBER_OUT_OF_RANGE');
+    // 2^60 is a double exactly, but ECMAScript writes it as
+    // 1152921504606847000, which the double does not equal.
+    assert.equal(conversionError({ big: 2 ** 60 }).code, 'JSON_NUMBER_OUT_OF_RANGE');
+    assert.equal(canonicalJson({ exact: 2 ** 53 }), '{"exact":9007199254740992}');
   });
 
   test('inexact big integer in an action is a DENY decision', () => {
@@ -237,6 +241,21 @@ describe('cycles, depth and size', () => {
     const error = denial(payload);
     assert.equal(error.code, 'VALUE_CYCLIC');
     assert.match(error.message, /^payload\.self /);
+  });
+
+  test('cycle behind an earlier sibling is VALUE_CYCLIC', () => {
+    // `a` sorts before `self`, so each repetition of the cycle writes `a`
+    // first, and the value at the depth limit is `a`, not the cycle's object.
+    const value = { a: { b: 1 } };
+    value.self = value;
+    const error = conversionError({ value });
+    assert.equal(error.code, 'VALUE_CYCLIC');
+    assert.equal(error.path, 'value.self');
+    const payload = { a: { b: 1 } };
+    payload.self = payload;
+    const denied = denial(payload);
+    assert.equal(denied.code, 'VALUE_CYCLIC');
+    assert.match(denied.message, /^payload\.self /);
   });
 
   test(`${MAX_JSON_DEPTH} nested arrays are accepted`, () => {
