@@ -88,10 +88,11 @@ let sharedBusy = false;
  * written, and their properties read, in RFC 8785 order (by UTF-16 code
  * units). The writer adds no whitespace and only the escapes JSON
  * requires, so the text is then canonical JSON, and the core hashes it as
- * it is instead of writing it again. Two kinds of value pass here and are
- * rejected by the core with its own codes. Integers beyond 2^53 that a
- * double cannot hold exactly are written as JavaScript prints them. Lone
- * surrogates are written as `\u` escapes, as JSON.stringify writes them.
+ * it is instead of writing it again. Two kinds of value that the core's
+ * parser rejects are rejected here already, with its codes and the value's
+ * path: integers beyond 2^53 whose ECMAScript form a double does not equal
+ * (JSON_NUMBER_OUT_OF_RANGE), and strings and keys with a lone surrogate,
+ * which has no UTF-8 form (JSON_LONE_SURROGATE).
  *
  * Returns `{ bytes, length }`: the JSON is `bytes[0..length)`. The buffer
  * is shared between calls, so it must be used before the next conversion
@@ -192,7 +193,11 @@ class JsonWriter {
         return;
       case 'number':
         if (value - value === 0) {
-          this.ascii(String(value));
+          const text = String(value);
+          if ((value >= TWO_TO_53 || value <= -TWO_TO_53) && value < 1e21 && value > -1e21) {
+            checkExact(value, text);
+          }
+          this.ascii(text);
           return;
         }
         throw new ConversionFailure(
@@ -229,8 +234,8 @@ class JsonWriter {
 
   /**
    * Writes a string as a JSON string in UTF-8. Quotes, backslashes and
-   * control characters are escaped; so are lone surrogates, which have no
-   * UTF-8 form.
+   * control characters are escaped; a lone surrogate, which has no UTF-8
+   * form, is rejected (JSON_LONE_SURROGATE).
    */
   string(text) {
     const count = text.length;
@@ -277,8 +282,7 @@ class JsonWriter {
           at += 4;
           index += 1;
         } else {
-          at = this.escapeAt(at, unit, count - index);
-          bytes = this.bytes;
+          throw loneSurrogate(unit);
         }
       }
     }
@@ -527,10 +531,19 @@ function canonicalKeyOrder(keys) {
   const room = 6 * units + 3 * count;
   const writer = new JsonWriter(Buffer.allocUnsafeSlow(room), 0, room, false);
   const ends = new Int32Array(count);
-  for (let index = 0; index < count; index += 1) {
-    writer.string(sorted[index]);
-    writer.byte(58);
-    ends[index] = writer.length;
+  try {
+    for (let index = 0; index < count; index += 1) {
+      writer.string(sorted[index]);
+      writer.byte(58);
+      ends[index] = writer.length;
+    }
+  } catch (problem) {
+    if (!(problem instanceof ConversionFailure)) {
+      throw problem;
+    }
+    // A key with a lone surrogate: the caller writes the keys one by one,
+    // which fails at that key with its path.
+    return { keys, sorted, encoded: null, ends: null };
   }
 
   const order = { keys, sorted, encoded: writer.bytes, ends };
@@ -539,6 +552,33 @@ function canonicalKeyOrder(keys) {
   }
   keyOrders.set(first, order);
   return order;
+}
+
+/** 2^53: every integer of at most this magnitude is exact in a double. */
+const TWO_TO_53 = 2 ** 53;
+
+/**
+ * Throws for an integer beyond 2^53 whose ECMAScript form `text` is not
+ * its exact value, such as 2^60, written 1152921504606847000. The core
+ * reads JSON text and never rounds, so it would reject that text.
+ */
+function checkExact(value, text) {
+  const exact = BigInt(value).toString();
+  if (exact !== text) {
+    throw new ConversionFailure(
+      'JSON_NUMBER_OUT_OF_RANGE',
+      `is ${text} in JSON, an integer beyond 2^53 that no double holds exactly (this one is ${exact}); pass such numbers as strings`,
+    );
+  }
+}
+
+/** Returns the failure for a lone UTF-16 surrogate, which has no UTF-8 form. */
+function loneSurrogate(unit) {
+  const hex = unit.toString(16);
+  return new ConversionFailure(
+    'JSON_LONE_SURROGATE',
+    `contains the lone UTF-16 surrogate \\u${hex}, which has no UTF-8 form, so JSON cannot carry it`,
+  );
 }
 
 /**

@@ -102,12 +102,22 @@ describe('numbers', () => {
     assert.equal(error.code, 'JSON_NUMBER_OUT_OF_RANGE');
     // 2^60 is a double exactly, but ECMAScript writes it as
     // 1152921504606847000, which the double does not equal.
-    assert.equal(conversionError({ big: 2 ** 60 }).code, 'JSON_NUMBER_OUT_OF_RANGE');
+    const power = conversionError({ nested: { big: 2 ** 60 } });
+    assert.equal(power.code, 'JSON_NUMBER_OUT_OF_RANGE');
+    assert.equal(power.path, 'nested.big');
+    assert.match(power.message, /1152921504606847000 .*1152921504606846976/);
+    assert.equal(conversionError([-(2 ** 60)]).path, '[0]');
     assert.equal(canonicalJson({ exact: 2 ** 53 }), '{"exact":9007199254740992}');
   });
 
   test('inexact big integer in an action is a DENY decision', () => {
-    assert.equal(denial({ amount_minor: 12345678901234567890 }).code, 'JSON_NUMBER_OUT_OF_RANGE');
+    const error = denial({ amount_minor: 12345678901234567890 });
+    assert.equal(error.code, 'JSON_NUMBER_OUT_OF_RANGE');
+    assert.match(error.message, /^payload\.amount_minor is 12345678901234567000 /);
+  });
+
+  test('exact integers beyond 2^53 and exponent forms pass', () => {
+    assert.equal(canonicalJson([2 ** 53 + 2, -(2 ** 54), 1e21, 2 ** 70]), '[9007199254740994,-18014398509481984,1e+21,1.1805916207174113e+21]');
   });
 
   test('BigInt is rejected', () => {
@@ -313,15 +323,26 @@ describe('cycles, depth and size', () => {
 
 describe('strings', () => {
   test('lone surrogate in a string is JSON_LONE_SURROGATE', () => {
-    assert.equal(conversionError({ text: 'a\ud800b' }).code, 'JSON_LONE_SURROGATE');
+    const error = conversionError({ text: 'a\ud800b' });
+    assert.equal(error.code, 'JSON_LONE_SURROGATE');
+    assert.equal(error.path, 'text');
+    assert.match(error.message, /lone UTF-16 surrogate \\ud800/);
   });
 
   test('lone surrogate in a key is JSON_LONE_SURROGATE', () => {
-    assert.equal(conversionError({ ['\udc00']: 1 }).code, 'JSON_LONE_SURROGATE');
+    const alone = conversionError({ ['\udc00']: 1 });
+    assert.equal(alone.code, 'JSON_LONE_SURROGATE');
+    assert.equal(alone.path, '["\\udc00"]');
+    // Among other keys, whose order the converter would remember.
+    const among = conversionError({ b: 1, a: { ['x\ud800']: 2, c: 3 } });
+    assert.equal(among.code, 'JSON_LONE_SURROGATE');
+    assert.equal(among.path, 'a["x\\ud800"]');
   });
 
   test('lone surrogate in an action is a DENY decision', () => {
-    assert.equal(denial({ note: '\ud83d' }).code, 'JSON_LONE_SURROGATE');
+    const error = denial({ note: '\ud83d' });
+    assert.equal(error.code, 'JSON_LONE_SURROGATE');
+    assert.match(error.message, /^payload\.note contains the lone UTF-16 surrogate/);
   });
 
   test('surrogate pairs and escapes follow RFC 8785', () => {
