@@ -65,6 +65,8 @@ const values = [
   ['more keys than a remembered order holds', keyed('k', 40)],
   ['keys longer than a remembered order holds', { [`b${'x'.repeat(700)}`]: 1, [`a${'y'.repeat(700)}`]: 2 }],
   ['numbers in ECMAScript form', { n: [1e21, 1.5e-7, -0, 0.1, 1e300, 9007199254740991] }],
+  ['keys of every length from 1 to 9 bytes', { abcdefghi: 9, abcdefgh: 8, abcdefg: 7, abcdef: 6, abcde: 5, abcd: 4, abc: 3, ab: 2, a: 1 }],
+  ['a key list whose values outgrow the buffer', { c: 'x'.repeat(20_000), b: 'y'.repeat(40_000), a: 1, d: 'é'.repeat(9_000), e: 2 }],
 ];
 
 describe('canonical key order', () => {
@@ -135,6 +137,20 @@ describe('canonical key order', () => {
       reads.length = 0;
       assert.equal(canonicalJson(object), '{"a":"A","b":"B","c":"C"}');
       assert.deepEqual(reads, ['a', 'b', 'c']);
+    }
+  });
+
+  test('remembered keys are copied whole after the buffer was replaced', () => {
+    // A conversion past the shared buffer's size leaves a new buffer for
+    // the next one; remembered keys must then be copied into that buffer.
+    const small = { beta: 'b', alpha: 'a', gamma: [1, { zeta: 'z', eta: 'e' }] };
+    const expected = reference(small);
+    assert.equal(written(small), expected);
+    for (let round = 0; round < 3; round += 1) {
+      const large = { second: 'x'.repeat(30_000 + round), first: round };
+      assert.equal(written(large), reference(large));
+      assert.equal(written(small), expected);
+      assert.equal(canonicalJson(small), expected);
     }
   });
 
