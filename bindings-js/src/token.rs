@@ -44,7 +44,8 @@ fn issue(
 ) -> Result<String, Failure> {
     let now = timestamp(now_millis, now_text)?;
     let params = parse_converted(params_json)?;
-    let key = host_signing::signing_key(keys.keys()).map_err(|problem| token_error(&problem))?;
+    let key =
+        host_signing::signing_key(keys.keys(), now).map_err(|problem| token_error(&problem))?;
     let kind = host::token_kind(kind).map_err(|problem| token_error(&problem))?;
     let issued = match kind {
         TokenKind::Proof => host::proof_params(&params)

@@ -276,12 +276,8 @@ pub fn issue_token<'e>(
         with_key_set(env, keys, |keys| {
             let now = now_timestamp(env, now)?;
             let params = value(env, &params_json)?;
-            let Some(key) = keys.active() else {
-                return Err(token_error(
-                    env,
-                    &TokenError::new("TOKEN_NO_SIGNING_KEY", "no active signing key"),
-                ));
-            };
+            let key = host_signing::signing_key(keys, now)
+                .map_err(|problem| token_error(env, &problem))?;
             let issued =
                 match host::token_kind(&kind).map_err(|problem| token_error(env, &problem))? {
                     token::TokenKind::Proof => host::proof_params(&params)

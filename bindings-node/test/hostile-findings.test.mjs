@@ -87,6 +87,15 @@ describe('hostile input: keys and tokens', () => {
     assert.equal(result.result, 'DENY');
   });
 
+  test('a key revoked under another id no longer issues', () => {
+    const issuer = generateKey({ kid: 'issuer', now: NOW });
+    const keys = new KeySet([issuer, { ...issuer, kid: 'alias' }]);
+    keys.setActive('issuer');
+    keys.revoke('alias', { at: '2025-01-01T00:00:00Z' });
+    assert.throws(() => issueProofToken(keys, PROOF, { ttlSeconds: 60, now: NOW }), { code: 'TOKEN_REVOKED_KEY' });
+    assert.equal(issueProofToken(keys, PROOF, { ttlSeconds: 60, now: '2024-12-31T23:59:59Z' }).claims.kid, 'issuer');
+  });
+
   test('a PASERK of another version has the same code as in Python', () => {
     assert.throws(() => publicKeyInfo('k3.public.AAAA'), { code: 'KEY_INVALID_PASERK' });
   });

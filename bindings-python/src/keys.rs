@@ -59,12 +59,14 @@ impl Signer {
         read_key(py, object, name).map(|key| Signer::Key(Box::new(key)))
     }
 
-    /// Returns the signing key. A key set without an active key gives
-    /// `TOKEN_NO_SIGNING_KEY`. A key without a private half is returned as
-    /// it is, because the core's issuing rejects it with the same code.
-    pub fn key(&self) -> Result<&Key, openleash_core::TokenError> {
+    /// Returns the signing key at `now`. A key set without an active key
+    /// gives `TOKEN_NO_SIGNING_KEY`, and one that has revoked the active
+    /// key's material, under any id, `TOKEN_REVOKED_KEY`. A key without a
+    /// private half is returned as it is, because the core's issuing
+    /// rejects it with the same code.
+    pub fn key(&self, now: openleash_core::Timestamp) -> Result<&Key, openleash_core::TokenError> {
         match self {
-            Signer::Set(set) => host_signing::signing_key(set),
+            Signer::Set(set) => host_signing::signing_key(set, now),
             Signer::Key(key) => Ok(key),
         }
     }

@@ -39,7 +39,7 @@ fn issue<'py>(
         let now = timestamp_or_now(now, "now")?;
 
         let issued = py.detach(|| -> Result<Issued, TokenError> {
-            let key = signer.key()?;
+            let key = signer.key(now)?;
             match kind {
                 Kind::Proof => {
                     token::issue_proof(key, &host::proof_params(&params)?, now, ttl_seconds)

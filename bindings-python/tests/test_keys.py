@@ -367,6 +367,17 @@ def test_revoked_key_neither_signs_nor_verifies() -> None:
         assert caught.value.code == "TOKEN_REVOKED_KEY"
 
 
+def test_key_revoked_under_another_id_does_not_sign() -> None:
+    keys = KeySet([zero_key("issuer"), zero_key("alias")])
+    keys.set_active("issuer")
+    keys.revoke("alias", at="2025-03-01T12:00:30Z")
+    issued = issue_proof_token(keys, PARAMS, 120, now="2025-03-01T12:00:29Z")
+    assert issued["claims"]["kid"] == "issuer"
+    with pytest.raises(OpenLeashError) as caught:
+        issue_proof_token(keys, PARAMS, 120, now="2025-03-01T12:00:30Z")
+    assert caught.value.code == "TOKEN_REVOKED_KEY"
+
+
 def test_revoke_defaults_to_now() -> None:
     keys = KeySet()
     keys.rotate(zero_key("k"))

@@ -216,17 +216,8 @@ impl Authorizer {
             trust_profile: action.trust_profile().map(str::to_owned),
             constraints_snapshot: None,
         };
-        let issued = match keys.active() {
-            Some(key) if keys.is_revoked_at(key, now) => Err(token::TokenError::new(
-                "TOKEN_REVOKED_KEY",
-                format!("key {:?} is revoked and no longer signs", key.kid()),
-            )),
-            Some(key) => token::issue_proof(key, &params, now, ttl),
-            None => Err(token::TokenError::new(
-                "TOKEN_NO_SIGNING_KEY",
-                "the key set has no active signing key",
-            )),
-        };
+        let issued = crate::host_signing::signing_key(keys, now)
+            .and_then(|key| token::issue_proof(key, &params, now, ttl));
         match issued {
             Ok(issued) => Authorization {
                 decision,

@@ -31,16 +31,28 @@ pub fn secret_paserk(key: &Key) -> Result<Zeroizing<String>, KeyError> {
     Ok(secret_key(key)?.to_paserk())
 }
 
-/// Returns the key that signs for `keys`: its active key, or
+/// Returns the key that signs for `keys` at `now`: its active key.
 /// `TOKEN_NO_SIGNING_KEY` when none was chosen (the code issuing gives for
-/// a key without a private half).
-pub fn signing_key(keys: &KeySet) -> Result<&Key, TokenError> {
-    keys.active().ok_or_else(|| {
+/// a key without a private half), and `TOKEN_REVOKED_KEY` when the set has
+/// revoked that key material by `now`, under this id or another one: a
+/// verifier with the same set would refuse the token.
+pub fn signing_key(keys: &KeySet, now: Timestamp) -> Result<&Key, TokenError> {
+    let key = keys.active().ok_or_else(|| {
         TokenError::new(
             "TOKEN_NO_SIGNING_KEY",
             "the key set has no active signing key; choose one with set_active or rotate",
         )
-    })
+    })?;
+    if keys.is_revoked_at(key, now) {
+        return Err(TokenError::new(
+            "TOKEN_REVOKED_KEY",
+            format!(
+                "key {:?} is revoked, under its own id or another one with the same key material, and no longer signs",
+                key.kid()
+            ),
+        ));
+    }
+    Ok(key)
 }
 
 /// Builds the checks a receiver of signed requests makes at `now`, allowing
@@ -134,9 +146,28 @@ mod tests {
     fn key_set_without_active_key_cannot_sign() {
         let set = KeySet::new();
         assert_eq!(
-            signing_key(&set).unwrap_err().code(),
+            signing_key(&set, Timestamp::UNIX_EPOCH).unwrap_err().code(),
             "TOKEN_NO_SIGNING_KEY"
         );
+    }
+
+    #[test]
+    fn key_revoked_under_another_id_cannot_sign() {
+        let secret = || crate::keys::SecretKey::from_seed(&[7; 32]);
+        let mut set = KeySet::from_keys([
+            Key::signing("issuer", secret()).unwrap(),
+            Key::signing("alias", secret()).unwrap(),
+        ])
+        .unwrap();
+        set.set_active("issuer").unwrap();
+        let revoked_at = Timestamp::from_unix_millis(1_000).unwrap();
+        set.revoke("alias", revoked_at).unwrap();
+
+        let before = Timestamp::from_unix_millis(999).unwrap();
+        assert_eq!(signing_key(&set, before).unwrap().kid(), "issuer");
+        let error = signing_key(&set, revoked_at).unwrap_err();
+        assert_eq!(error.code(), "TOKEN_REVOKED_KEY");
+        assert!(error.to_string().contains("\"issuer\""), "{error}");
     }
 
     #[test]

@@ -128,3 +128,34 @@ fn revoking_a_key_id_revokes_its_key_material() {
         Some("TOKEN_REVOKED_KEY")
     );
 }
+
+#[test]
+fn paserk_errors_never_quote_key_data() {
+    let secret = SecretKey::from_seed(&[0x5a; 32]);
+    let pkcs8 = secret.to_pkcs8_base64();
+    let paserk = secret.to_paserk();
+    let data = paserk.strip_prefix("k4.secret.").unwrap();
+    let attempts = [
+        pkcs8.to_string(),
+        format!("k4.{data}"),
+        format!("k4.secret{data}"),
+        format!("k4.public.{data}"),
+        data.to_owned(),
+    ];
+    for text in &attempts {
+        for message in [
+            PublicKey::from_paserk(text).unwrap_err().to_string(),
+            SecretKey::from_paserk(text).unwrap_err().to_string(),
+        ] {
+            // No run of eight characters of the key data appears.
+            for source in [pkcs8.as_str(), data] {
+                for window in source.as_bytes().windows(8) {
+                    let run = std::str::from_utf8(window).unwrap();
+                    assert!(!message.contains(run), "{message:?} quotes {run:?}");
+                }
+            }
+        }
+    }
+    let other = PublicKey::from_paserk("k3.public.AAAA").unwrap_err();
+    assert!(other.to_string().contains("\"k3.public.\""), "{other}");
+}

@@ -69,15 +69,33 @@ fn id(header: &str, paserk: &str) -> String {
     format!("{header}{}", encoding::encode_url(&hash.finalize()))
 }
 
+/// Returns the header of a PASERK-like text, such as `k3.public.`: a
+/// version of `k` and digits, then a lowercase type, each ended by a dot.
+fn paserk_header(text: &str) -> Option<&str> {
+    let mut parts = text.splitn(3, '.');
+    let version = parts.next()?;
+    let kind = parts.next()?;
+    parts.next()?;
+    let is_version = version.len() <= 4
+        && version.starts_with('k')
+        && version.len() > 1
+        && version.bytes().skip(1).all(|byte| byte.is_ascii_digit());
+    let is_kind =
+        (1..=8).contains(&kind.len()) && kind.bytes().all(|byte| byte.is_ascii_lowercase());
+    (is_version && is_kind).then(|| text.get(..version.len() + kind.len() + 2))?
+}
+
 fn decode(text: &str, header: &str) -> Result<Vec<u8>, KeyError> {
     let Some(data) = text.strip_prefix(header) else {
-        let found: String = text.split('.').take(2).collect::<Vec<_>>().join(".");
+        // The text may be a secret key in another form, so the message
+        // quotes only a PASERK-like header, never key data.
+        let found = match paserk_header(text) {
+            Some(other) => format!("one starting with {other:?}"),
+            None => "text that does not start with a PASERK header".to_owned(),
+        };
         return Err(KeyError::new(
             "KEY_INVALID_PASERK",
-            format!(
-                "expected a PASERK starting with {header}, found {:?}",
-                found.chars().take(32).collect::<String>()
-            ),
+            format!("expected a PASERK starting with {header}, found {found}"),
         ));
     };
     encoding::decode_url(data).map_err(|error| {
