@@ -219,7 +219,9 @@ pub fn verify_request(
 /// A request is acceptable while its timestamp is within the allowed skew
 /// of the receiver's clock, so a nonce is kept until its request's
 /// timestamp plus the widest skew the guard has served (a guard shared by
-/// routes with different skews keeps nonces for the most lenient one).
+/// routes with different skews keeps nonces for the most lenient one). A
+/// request no newer than the latest forgotten nonce is refused, because a
+/// wider skew or a clock set back could otherwise accept a replay of it.
 /// Each nonce is stored as a 32-byte digest of the signer and the nonce,
 /// about a hundred bytes per entry whatever the lengths of the headers.
 ///
@@ -249,6 +251,10 @@ struct GuardState {
     per_signer: HashMap<Digest32, usize>,
     /// The widest skew served so far, in milliseconds.
     max_skew_ms: i64,
+    /// The latest timestamp of a forgotten nonce (Unix milliseconds), if
+    /// any. A request sent at or before it may reuse a forgotten nonce, so
+    /// it is refused.
+    forgotten_through: Option<i64>,
 }
 
 fn digest(parts: &[&[u8]]) -> Digest32 {
@@ -292,7 +298,8 @@ impl ReplayGuard {
     /// Records `nonce` of a request sent at `sent_at` by the signer
     /// `identity` (the verifying key), accepted with `max_skew_ms` of skew,
     /// or refuses it with `NONCE_REPLAY` if the signer used it before and
-    /// the earlier request could still be accepted at `now`.
+    /// the earlier request could still be accepted at `now`, or if it was
+    /// sent no later than a nonce the guard has forgotten.
     pub fn record_signed(
         &self,
         identity: &str,
@@ -310,6 +317,7 @@ impl ReplayGuard {
             sent,
             per_signer,
             max_skew_ms: widest,
+            forgotten_through,
         } = &mut *state;
         *widest = (*widest).max(i64::from(max_skew_ms));
         // Forget nonces whose requests can no longer be accepted.
@@ -320,6 +328,8 @@ impl ReplayGuard {
             let Some(Reverse((sent_at, old))) = sent.pop() else {
                 break;
             };
+            *forgotten_through =
+                Some(forgotten_through.map_or(sent_at, |through| through.max(sent_at)));
             if let Some(&(recorded, owner)) = seen.get(&old)
                 && recorded == sent_at
             {
@@ -336,6 +346,15 @@ impl ReplayGuard {
             return Err(SignatureError::new(
                 "NONCE_REPLAY",
                 "the nonce has already been used",
+            ));
+        }
+        let sent_at = sent_at.unix_millis();
+        // A wider skew than before, or a clock set back, can make a request
+        // acceptable again after its nonce was forgotten.
+        if forgotten_through.is_some_and(|through| sent_at <= through) {
+            return Err(SignatureError::new(
+                "NONCE_REPLAY",
+                "the request is no newer than nonces this guard has already forgotten, so it could be a replay",
             ));
         }
         if seen.len() >= self.capacity {
@@ -357,7 +376,6 @@ impl ReplayGuard {
                 ),
             ));
         }
-        let sent_at = sent_at.unix_millis();
         seen.insert(key, (sent_at, signer));
         sent.push(Reverse((sent_at, key)));
         per_signer.insert(signer, used + 1);

@@ -100,6 +100,60 @@ fn guard_keeps_nonce_for_the_widest_skew_it_served() {
     );
 }
 
+fn signed_at(millis: i64, nonce: &str) -> SignedHeaders {
+    request::sign_request(
+        &agent_key(),
+        "agent-1",
+        "POST",
+        "/v1/authorize",
+        at(millis),
+        nonce,
+        b"{}",
+    )
+}
+
+fn check(now: i64, max_skew_ms: u32) -> RequestCheck {
+    RequestCheck {
+        now: at(now),
+        max_skew_ms,
+    }
+}
+
+#[test]
+fn forgotten_nonce_under_wider_skew() {
+    let guard = ReplayGuard::default();
+    let first = signed_at(T0, "n-1");
+    verify(&first, Some(b"{}"), &check(T0, 0), &guard).unwrap();
+    // One millisecond later a second request makes the guard forget n-1,
+    // because no skew wider than 0 had been served.
+    let second = signed_at(T0 + 1, "n-2");
+    verify(&second, Some(b"{}"), &check(T0 + 1, 0), &guard).unwrap();
+    assert_eq!(guard.len(), 1);
+    // A route with a 300 s skew would accept n-1's timestamp again.
+    assert_eq!(
+        code(verify(&first, Some(b"{}"), &check(T0 + 1, 300_000), &guard)),
+        Some("NONCE_REPLAY")
+    );
+    // New requests still pass.
+    let third = signed_at(T0 + 2, "n-3");
+    verify(&third, Some(b"{}"), &check(T0 + 2, 300_000), &guard).unwrap();
+}
+
+#[test]
+fn forgotten_nonce_after_clock_step_back() {
+    let guard = ReplayGuard::default();
+    let first = signed_at(T0, "n-1");
+    verify(&first, Some(b"{}"), &check(T0, 1000), &guard).unwrap();
+    // The clock runs ahead by a minute: n-1 is forgotten.
+    let ahead = signed_at(T0 + 60_000, "n-2");
+    verify(&ahead, Some(b"{}"), &check(T0 + 60_000, 1000), &guard).unwrap();
+    // Set back, the clock would accept n-1's timestamp again.
+    assert_eq!(
+        code(verify(&first, Some(b"{}"), &check(T0, 1000), &guard)),
+        Some("NONCE_REPLAY")
+    );
+}
+
 /// Signs the signing input as given, for header values `sign_request`
 /// would never produce.
 fn signed_raw(nonce: &str, body_sha256: &str) -> SignedHeaders {
