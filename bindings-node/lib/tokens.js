@@ -55,8 +55,8 @@ function tokenApi(native, clockOf, maxDepth, maxBytes) {
   }
 
   function stringOption(value, name) {
-    if (value !== undefined && typeof value !== 'string') {
-      throw invalidArgument(`${name} must be a string`);
+    if (value !== undefined) {
+      textOf(value, name);
     }
     return value;
   }
@@ -92,6 +92,7 @@ function tokenApi(native, clockOf, maxDepth, maxBytes) {
     add: KeySet.prototype.add,
     rotate: KeySet.prototype.rotate,
     revoke: KeySet.prototype.revoke,
+    setActive: KeySet.prototype.setActive,
   };
   define(KeySet.prototype, 'add', function add(key) {
     return nativeKeySetMethods.add.call(this, jsonOf(key, 'key'));
@@ -100,7 +101,11 @@ function tokenApi(native, clockOf, maxDepth, maxBytes) {
     return nativeKeySetMethods.rotate.call(this, jsonOf(keyFile, 'keyFile'));
   });
   define(KeySet.prototype, 'revoke', function revoke(kid, options) {
-    return nativeKeySetMethods.revoke.call(this, kid, clockOf(optionsOf(options, 'options').at));
+    return nativeKeySetMethods.revoke.call(this, textOf(kid, 'kid'), clockOf(optionsOf(options, 'options').at));
+  });
+
+  define(KeySet.prototype, 'setActive', function setActive(kid) {
+    return nativeKeySetMethods.setActive.call(this, textOf(kid, 'kid'));
   });
 
   /** A KeySet holding `keys` (key files, base64 public keys or PASERKs). */
@@ -128,6 +133,9 @@ function tokenApi(native, clockOf, maxDepth, maxBytes) {
 
   /** An authorizer over a policy or stack that signs with a key set's active key, or a key file. */
   function createAuthorizer(target, keys, options) {
+    if (!(target instanceof native.Policy || target instanceof native.PolicyStack)) {
+      throw invalidArgument('target must be a Policy or a PolicyStack');
+    }
     const { defaultTtlSeconds, maxTtlSeconds, owner } = optionsOf(options, 'options');
     return new NativeAuthorizer(
       target,
@@ -197,9 +205,7 @@ function tokenApi(native, clockOf, maxDepth, maxBytes) {
     signRequest(keyFile, options) {
       const { agentId, method, path, body, nonce, now } = optionsOf(options, 'options');
       for (const [value, name] of [[agentId, 'agentId'], [method, 'method'], [path, 'path']]) {
-        if (typeof value !== 'string') {
-          throw invalidArgument(`options.${name} must be a string`);
-        }
+        textOf(value, `options.${name}`);
       }
       return native.signRequest(
         jsonOf(keyFile, 'keyFile'),
@@ -212,15 +218,15 @@ function tokenApi(native, clockOf, maxDepth, maxBytes) {
       );
     },
     verifyRequest(options) {
-      const { headers, method, path, publicKey, body, now, maxSkewSeconds, guard } = optionsOf(options, 'options');
+      const request = optionsOf(options, 'options');
+      const { headers, method, path, publicKey, body, now, maxSkewSeconds, guard } = request;
       // The body is required so that forgetting it cannot skip the body
       // hash check; null states a request without a body (GET, HEAD).
-      if (!Object.prototype.hasOwnProperty.call(options, 'body') || body === undefined) {
+      if (!Object.prototype.hasOwnProperty.call(request, 'body') || body === undefined) {
         throw invalidArgument('options.body is required: the raw body, or null for a request without one');
       }
-      if (typeof method !== 'string' || typeof path !== 'string') {
-        throw invalidArgument('options.method and options.path must be strings');
-      }
+      textOf(method, 'options.method');
+      textOf(path, 'options.path');
       if (guard !== undefined && !(guard instanceof native.ReplayGuard)) {
         throw invalidArgument('options.guard must be a ReplayGuard');
       }
@@ -242,6 +248,37 @@ function tokenApi(native, clockOf, maxDepth, maxBytes) {
 
 function define(target, name, value) {
   Object.defineProperty(target, name, { value, writable: true, configurable: true });
+}
+
+/**
+ * Returns `value` when it is a string that UTF-8 can hold. Throws TypeError
+ * for another type, and ValueConversionError (VALUE_LONE_SURROGATE) for a
+ * lone UTF-16 surrogate, which Node would silently replace with U+FFFD on
+ * its way to the addon.
+ */
+function textOf(value, name) {
+  if (typeof value !== 'string') {
+    throw invalidArgument(`${name} must be a string`);
+  }
+  if (!value.isWellFormed()) {
+    let position = 0;
+    for (;;) {
+      const unit = value.charCodeAt(position);
+      const next = value.charCodeAt(position + 1);
+      if (unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        position += 2;
+      } else if (unit >= 0xd800 && unit <= 0xdfff) {
+        break;
+      } else {
+        position += 1;
+      }
+    }
+    throw new errors.ValueConversionError(
+      `${name} has a lone UTF-16 surrogate at index ${position}, which UTF-8 cannot hold`,
+      { code: 'VALUE_LONE_SURROGATE', path: '' },
+    );
+  }
+  return value;
 }
 
 function invalidArgument(message) {

@@ -96,6 +96,34 @@ describe('hostile input: keys and tokens', () => {
     assert.equal(issueProofToken(keys, PROOF, { ttlSeconds: 60, now: '2024-12-31T23:59:59Z' }).claims.kid, 'issuer');
   });
 
+  test('arguments of the wrong type are ERR_INVALID_ARG_TYPE', () => {
+    const keys = new KeySet([agent]);
+    for (const call of [
+      () => keys.setActive(5),
+      () => keys.revoke(5),
+      () => new Authorizer({}, agent),
+      () => verifyRequest(),
+      () => verifyRequest(null),
+    ]) {
+      assert.throws(call, (error) => error instanceof TypeError && error.code === 'ERR_INVALID_ARG_TYPE');
+    }
+  });
+
+  test('lone surrogates in string arguments are VALUE_LONE_SURROGATE', () => {
+    const keys = new KeySet([agent]);
+    const request = { agentId: 'agent-1', method: 'POST', path: '/p', body: 'b', now: NOW };
+    for (const call of [
+      () => keys.setActive('\ud800'),
+      () => keys.revoke('agent-\udc00'),
+      () => generateKey({ kid: 'a\ud800' }),
+      () => signRequest(agent, { ...request, path: '/\ud800' }),
+      () => signRequest(agent, { ...request, nonce: '\udc00' }),
+      () => signRequest(agent, { ...request, agentId: '\ud83d' }),
+    ]) {
+      assert.throws(call, { code: 'VALUE_LONE_SURROGATE' });
+    }
+  });
+
   test('a PASERK of another version has the same code as in Python', () => {
     assert.throws(() => publicKeyInfo('k3.public.AAAA'), { code: 'KEY_INVALID_PASERK' });
   });
