@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use openleash_core::action::Uuid;
-use openleash_core::json::{self, Map, Value};
+use openleash_core::json::{self, JsonLimits, Map, Value};
 use openleash_core::keys::{Key, KeyFile, KeySet, MAX_KEY_FILE_BYTES, PublicKey};
 use openleash_core::request::{self, ReplayGuard, RequestCheck, SignedHeaders};
 use openleash_core::token::{self, TokenKind, VerifyOptions};
@@ -15,6 +15,15 @@ use crate::{Failure, invalid, os_random, read_input, system_now, usage};
 
 /// Largest request body `sign-request` and `verify-request` read.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Largest `--headers` file `verify-request` reads. A larger one is
+/// rejected with `JSON_TOO_LARGE`, never cut short.
+const MAX_HEADERS_BYTES: usize = 64 * 1024;
+
+/// Whitespace around a token on standard input (the newline `echo` adds,
+/// a CRLF, indentation) that is trimmed rather than counted against
+/// [`paseto::MAX_TOKEN_BYTES`]. It bounds only how much is read.
+const MAX_TOKEN_PADDING_BYTES: usize = 1024;
 
 /// Where the verifying keys come from; at least one source is required.
 #[derive(clap::Args)]
@@ -202,17 +211,7 @@ pub struct VerifyArgs {
 /// with exit code 1.
 pub fn verify(args: &VerifyArgs) -> Result<u8, Failure> {
     let token = if args.token == "-" {
-        let bytes = read_input(Path::new("-"), paseto::MAX_TOKEN_BYTES)?;
-        if bytes.len() > paseto::MAX_TOKEN_BYTES {
-            return Err(invalid(format!(
-                "TOKEN_TOO_LARGE: the token is longer than {} bytes",
-                paseto::MAX_TOKEN_BYTES
-            )));
-        }
-        String::from_utf8(bytes)
-            .map_err(|_| invalid("the token is not UTF-8".to_owned()))?
-            .trim()
-            .to_owned()
+        read_stdin_token()?
     } else {
         args.token.clone()
     };
@@ -235,6 +234,25 @@ pub fn verify(args: &VerifyArgs) -> Result<u8, Failure> {
         }
         Err(error) => Err(invalid(error.to_string())),
     }
+}
+
+/// Reads a token from standard input without the whitespace around it.
+/// The token's own size is left to [`token::verify`], so that a token read
+/// here is accepted exactly when the same token given as an argument is.
+fn read_stdin_token() -> Result<String, Failure> {
+    let bound = paseto::MAX_TOKEN_BYTES + MAX_TOKEN_PADDING_BYTES;
+    let bytes = read_input(Path::new("-"), bound)?;
+    if bytes.len() > bound {
+        return Err(invalid(format!(
+            "TOKEN_TOO_LARGE: standard input is longer than {bound} bytes, \
+             the most read for a token of {} bytes with {MAX_TOKEN_PADDING_BYTES} \
+             bytes of whitespace around it",
+            paseto::MAX_TOKEN_BYTES
+        )));
+    }
+    let text =
+        String::from_utf8(bytes).map_err(|_| invalid("the token is not UTF-8".to_owned()))?;
+    Ok(text.trim().to_owned())
 }
 
 /// Options of `openleash sign-request`.
@@ -348,10 +366,15 @@ pub fn verify_request(args: &VerifyRequestArgs) -> Result<u8, Failure> {
     let (Some(key), None) = (found.next(), found.next()) else {
         return Err(usage("verify-request takes exactly one key".to_owned()));
     };
-    let bytes = read_input(&args.headers, 64 * 1024)?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|_| invalid("the headers file is not UTF-8".to_owned()))?;
-    let value = json::parse(text).map_err(|error| invalid(format!("--headers: {error}")))?;
+    // The read stops one byte past the limit, and parsing with the same
+    // limit turns that byte into `JSON_TOO_LARGE`.
+    let bytes = read_input(&args.headers, MAX_HEADERS_BYTES)?;
+    let limits = JsonLimits {
+        max_bytes: MAX_HEADERS_BYTES,
+        ..JsonLimits::default()
+    };
+    let value = json::parse_bytes(&bytes, &limits)
+        .map_err(|error| invalid(format!("--headers: {error}")))?;
     let headers = openleash_core::host::signed_headers_from_value(&value)
         .map_err(|error| invalid(error.to_string()))?;
     let body = match &args.body {

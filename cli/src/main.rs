@@ -12,6 +12,7 @@ use openleash_cli::input::read_limited;
 use openleash_cli::suite::{self, CaseStatus};
 use openleash_core::authorizer::{Authorization, Authorizer, Owner, TokenSettings};
 use openleash_core::eval::RuleTrace;
+use openleash_core::host;
 use openleash_core::json::{self, MAX_JSON_BYTES};
 use openleash_core::keys::KeySet;
 use openleash_core::yaml::YamlLimits;
@@ -75,7 +76,7 @@ enum Command {
         /// With --key: the agent owner's type written into proofs (`user` or `org`).
         #[arg(long, requires_all = ["key", "owner_id"])]
         owner_type: Option<String>,
-        /// With --key: the agent owner's id written into proofs (default: the action's subject.principal_id).
+        /// With --key: the agent owner's id written into proofs, not empty (default: the action's subject.principal_id).
         #[arg(long, requires = "key")]
         owner_id: Option<String>,
         /// Print a readable explanation with the per-rule trace instead of JSON.
@@ -318,6 +319,31 @@ struct SigningOptions {
     owner_id: Option<String>,
 }
 
+impl SigningOptions {
+    /// Returns the owner to write into proofs, or `None` to take it from
+    /// each action. The bindings check their `owner` setting with the same
+    /// core function, so both reject the same owners (`KEY_INVALID_SETTINGS`).
+    fn owner(&self) -> Result<Option<Owner>, Failure> {
+        let Some(owner_id) = &self.owner_id else {
+            return Ok(None);
+        };
+        let owner_type = self.owner_type.as_deref().unwrap_or("user");
+        let mut fields = json::Map::new();
+        fields.insert(
+            "owner_type".to_owned(),
+            json::Value::String(owner_type.to_owned()),
+        );
+        fields.insert("owner_id".to_owned(), json::Value::String(owner_id.clone()));
+        host::owner_from_value(&json::Value::Object(fields))
+            .map(Some)
+            .map_err(|error| {
+                usage(format!(
+                    "invalid --owner-type {owner_type:?} --owner-id {owner_id:?}: {error}"
+                ))
+            })
+    }
+}
+
 fn authorize(
     policy_paths: &[PathBuf],
     action_path: &Path,
@@ -352,6 +378,7 @@ fn authorize(
             "--default-proof-ttl must be a positive number of seconds, found {ttl}"
         )));
     }
+    let owner = signing.owner()?;
     let options = EvaluationOptions {
         now,
         default_proof_ttl_seconds: default_proof_ttl,
@@ -384,11 +411,8 @@ fn authorize(
             let mut authorizer = Authorizer::new(stack, keys)
                 .and_then(|authorizer| authorizer.with_settings(settings))
                 .map_err(|error| usage(error.to_string()))?;
-            if let Some(owner_id) = signing.owner_id {
-                authorizer = authorizer.with_owner(Owner {
-                    owner_type: signing.owner_type.unwrap_or_else(|| "user".to_owned()),
-                    owner_id,
-                });
+            if let Some(owner) = owner {
+                authorizer = authorizer.with_owner(owner);
             }
             match json::parse_bytes(&bytes, &json::JsonLimits::default()) {
                 Ok(value) => authorizer.authorize(value, now, &mut ids),

@@ -144,3 +144,80 @@ fn oversized_token_on_stdin_reports_too_large() {
     let stderr = text(&output.stderr);
     assert!(stderr.contains("TOKEN_TOO_LARGE"), "{stderr}");
 }
+
+#[test]
+fn oversized_headers_file_reports_too_large() {
+    let dir = folder("headers-size");
+    let (key, headers) = signed_request(&dir);
+    let headers = headers.trim_end();
+    let limit = 64 * 1024;
+
+    // A file of exactly the limit is read whole.
+    let exact = format!("{headers}{}", " ".repeat(limit - headers.len()));
+    let output = verify_request(&dir, &key, &exact);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+
+    // One byte more, a value longer than the limit, and text hidden past
+    // the limit are all rejected as too large, never cut short.
+    let long_value = headers.replacen(
+        '{',
+        &format!("{{\"X-Extra\":\"{}\",", "x".repeat(70_000)),
+        1,
+    );
+    let hidden = format!("{headers}{}garbage", " ".repeat(limit));
+    for (name, file) in [
+        ("one byte over", format!("{exact} ")),
+        ("long value", long_value),
+        ("hidden text", hidden),
+    ] {
+        let output = verify_request(&dir, &key, &file);
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains("JSON_TOO_LARGE"), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn stdin_token_size_matches_argument() {
+    let dir = folder("stdin-size");
+    let key = dir.join("issuer.json");
+    assert!(
+        openleash(&["keygen", "--kid", "issuer", "--out", s(&key)], b"")
+            .status
+            .success()
+    );
+    let verify = |token: &str, stdin: &[u8]| {
+        let output = openleash(&["verify", token, "--key", s(&key)], stdin);
+        assert_eq!(output.status.code(), Some(1));
+        text(&output.stderr)
+    };
+    // A token of 65,536 bytes, the max, passes the size check and fails only
+    // on its signature, as an argument and on standard input with the
+    // whitespace a shell adds around it.
+    let largest = format!("v4.public.{}", "A".repeat(65_526));
+    let as_argument = verify(&largest, b"");
+    assert!(as_argument.contains("TOKEN_BAD_SIGNATURE"), "{as_argument}");
+    for stdin in [
+        largest.clone(),
+        format!("{largest}\n"),
+        format!("{largest}\r\n"),
+        format!("  {largest}\n\n"),
+    ] {
+        assert_eq!(
+            verify("-", stdin.as_bytes()),
+            as_argument,
+            "{:?}",
+            &stdin[65_530..]
+        );
+    }
+
+    // One byte more is too large either way.
+    let too_large = format!("{largest}A");
+    assert!(verify(&too_large, b"").contains("TOKEN_TOO_LARGE"));
+    assert!(verify("-", format!("{too_large}\n").as_bytes()).contains("TOKEN_TOO_LARGE"));
+
+    // Endless whitespace is not read to its end.
+    let endless = " ".repeat(10 * 1024 * 1024);
+    let rejected = verify("-", endless.as_bytes());
+    assert!(rejected.contains("TOKEN_TOO_LARGE"), "{rejected}");
+}

@@ -374,3 +374,64 @@ fn signed_requests_verify_once_per_body_path_and_time() {
         stderr(&output)
     );
 }
+
+#[test]
+fn authorize_rejects_invalid_owner() {
+    let dir = folder("owner");
+    let key = keygen(&dir, "issuer");
+    let authorize = |owner: &[&str]| {
+        let mut args = vec![
+            "authorize",
+            "--policy",
+            POLICY,
+            "--key",
+            s(&key),
+            "--now",
+            NOW,
+        ];
+        args.extend(owner);
+        args.push(SMALL);
+        openleash(&args)
+    };
+    for owner in [
+        &["--owner-type", "admin", "--owner-id", ""][..],
+        &["--owner-type", "admin", "--owner-id", "o-1"],
+        &["--owner-type", "User", "--owner-id", "o-1"],
+        &["--owner-type", "", "--owner-id", "o-1"],
+        &["--owner-type", "org", "--owner-id", ""],
+        &["--owner-id", ""],
+    ] {
+        let output = authorize(owner);
+        assert_eq!(output.status.code(), Some(2), "{owner:?}");
+        assert!(output.stdout.is_empty(), "{owner:?}: no decision, no proof");
+        assert!(
+            stderr(&output).contains("KEY_INVALID_SETTINGS"),
+            "{owner:?}: {}",
+            stderr(&output)
+        );
+    }
+
+    // The owners the bindings accept are written into the proof, and the
+    // type defaults to `user`.
+    for (owner, owner_type, owner_id) in [
+        (
+            &["--owner-type", "org", "--owner-id", "acme"][..],
+            "org",
+            "acme",
+        ),
+        (&["--owner-id", "u-1"], "user", "u-1"),
+    ] {
+        let decision = json(&authorize(owner));
+        let token = decision["proof_token"].as_str().unwrap();
+        let claims = json(&openleash(&[
+            "verify",
+            token,
+            "--key",
+            s(&key),
+            "--now",
+            NOW,
+        ]));
+        assert_eq!(claims["owner_type"], owner_type);
+        assert_eq!(claims["owner_id"], owner_id);
+    }
+}
