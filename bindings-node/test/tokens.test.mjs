@@ -628,6 +628,8 @@ describe('error codes', () => {
       rejects(() => new Authorizer(policy, ZERO_KEY, { defaultTtlSeconds: 0 }), KeyError, 'KEY_INVALID_SETTINGS');
       rejects(() => new Authorizer(policy, ZERO_KEY, { maxTtlSeconds: Number.NaN }), KeyError, 'KEY_INVALID_SETTINGS');
       rejects(() => new Authorizer(policy, ZERO_KEY, { owner: { owner_type: 'user' } }), KeyError, 'KEY_INVALID_SETTINGS');
+      const misspelt = { owner_type: 'org', owner_id: 'acme', ownerId: 'acme' };
+      rejects(() => new Authorizer(policy, ZERO_KEY, { owner: misspelt }), KeyError, 'KEY_INVALID_SETTINGS');
     });
   });
 

@@ -232,6 +232,13 @@ def test_settings_of_the_wrong_type_raise_conversion_errors() -> None:
     assert caught.value.path == "owner.owner_type"
 
 
+def test_owner_with_an_unknown_field_is_refused() -> None:
+    owner = {"owner_type": "org", "owner_id": "acme", "ownerId": "acme"}
+    with pytest.raises(OpenLeashKeyError) as caught:
+        Authorizer(POLICY, signing_keys(), owner=owner)
+    assert caught.value.code == "KEY_INVALID_SETTINGS"
+
+
 def test_authorizer_takes_a_policy_or_a_stack() -> None:
     with pytest.raises(TypeError):
         Authorizer("version: 1", signing_keys())  # type: ignore[arg-type]

@@ -310,6 +310,8 @@ pub fn public_key_info(public: &PublicKey) -> Value {
 }
 
 /// Reads `{owner_type, owner_id}`: `user` or `org`, and a non-empty id.
+/// Other keys are refused, as in token parameters, so that a misspelt
+/// field does not silently go missing.
 pub fn owner_from_value(value: &Value) -> Result<Owner, KeyError> {
     let invalid = || {
         KeyError::new(
@@ -318,6 +320,15 @@ pub fn owner_from_value(value: &Value) -> Result<Owner, KeyError> {
         )
     };
     let map = value.as_object().ok_or_else(invalid)?;
+    if let Some((unknown, _)) = map
+        .iter()
+        .find(|(key, _)| !matches!(key.as_str(), "owner_type" | "owner_id"))
+    {
+        return Err(KeyError::new(
+            "KEY_INVALID_SETTINGS",
+            format!("owner has the unknown field {unknown:?}; it takes owner_type and owner_id"),
+        ));
+    }
     let field = |name: &str| map.get(name).and_then(Value::as_str).map(str::to_owned);
     let owner_type = field("owner_type").ok_or_else(invalid)?;
     let owner_id = field("owner_id").ok_or_else(invalid)?;

@@ -115,3 +115,20 @@ fn owner_type_must_be_user_or_org() {
     let value = openleash_core::json::parse(r#"{"owner_type": "root", "owner_id": ""}"#).unwrap();
     assert!(openleash_core::host::owner_from_value(&value).is_err());
 }
+
+#[test]
+fn owner_with_unknown_field_is_refused() {
+    let value =
+        openleash_core::json::parse(r#"{"owner_type": "org", "owner_id": "acme", "ownerId": "x"}"#)
+            .unwrap();
+    let error = openleash_core::host::owner_from_value(&value).unwrap_err();
+    assert_eq!(error.code(), "KEY_INVALID_SETTINGS");
+    assert!(
+        error.message().contains("\"ownerId\""),
+        "{}",
+        error.message()
+    );
+    let exact =
+        openleash_core::json::parse(r#"{"owner_id": "acme", "owner_type": "org"}"#).unwrap();
+    assert!(openleash_core::host::owner_from_value(&exact).is_ok());
+}
