@@ -13,8 +13,9 @@ use openleash_core::host;
 use openleash_core::host_signing;
 use openleash_core::keys::KeyFile;
 use openleash_core::{Key, KeyError, KeySet};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString};
+use pyo3::types::{PyDict, PyList, PyString};
 
 use crate::convert::{argument_value, to_python};
 use crate::errors::{key_error, no_panic};
@@ -165,6 +166,13 @@ impl PyKeySet {
         no_panic(|| {
             let mut set = KeySet::new();
             if let Some(keys) = keys {
+                // A mapping is iterable too, over its keys: one key file
+                // would be read as its field names.
+                if keys.is_instance_of::<PyDict>() || keys.is_instance_of::<PyString>() {
+                    return Err(PyTypeError::new_err(
+                        "keys must be a list of keys; put a single key file or key string in a list",
+                    ));
+                }
                 for (index, item) in keys.try_iter()?.enumerate() {
                     let key = read_key(py, &item?, &format!("keys[{index}]"))?;
                     set.insert(key).map_err(|error| key_error(&error))?;

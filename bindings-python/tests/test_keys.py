@@ -287,6 +287,13 @@ def test_key_set_starts_without_an_active_key() -> None:
     assert repr(keys) == "<KeySet keys=2 active=None>"
 
 
+def test_key_set_wants_a_list_of_keys() -> None:
+    for keys in (zero_key("a"), ZERO_SEED_PUBLIC):
+        with pytest.raises(TypeError, match="must be a list of keys"):
+            KeySet(keys)
+    assert len(KeySet((zero_key("a"),))) == 1
+
+
 def test_empty_key_set() -> None:
     keys = KeySet()
     assert keys.kids == []
