@@ -37,7 +37,8 @@ pub fn sign_request(
             )
         })?,
     };
-    let headers = request::sign_request(secret, agent_id, method, path, now, &nonce, body);
+    let headers = request::sign_request(secret, agent_id, method, path, now, &nonce, body)
+        .map_err(|problem| signature_error(&problem))?;
     Ok(json::to_json(&host::signed_headers_to_value(&headers)))
 }
 

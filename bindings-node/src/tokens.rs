@@ -470,7 +470,8 @@ pub fn sign_request<'e>(
         };
         let now = now_timestamp(env, now)?;
         let nonce = nonce.unwrap_or_else(random_uuid);
-        let headers = request::sign_request(secret, &agent_id, &method, &path, now, &nonce, &body);
+        let headers = request::sign_request(secret, &agent_id, &method, &path, now, &nonce, &body)
+            .map_err(|problem| signature_error(env, &problem))?;
         to_js(env, &host::signed_headers_to_value(&headers))
     })
 }

@@ -124,6 +124,18 @@ describe('hostile input: keys and tokens', () => {
     }
   });
 
+  test('signing refuses a request that verification would refuse', () => {
+    const request = { agentId: 'agent-1', method: 'POST', path: '/p', body: 'b', now: NOW };
+    for (const [change, code] of [
+      [{ path: '/p\nGET' }, 'INVALID_HEADERS'],
+      [{ nonce: '' }, 'MISSING_HEADERS'],
+      [{ agentId: '' }, 'MISSING_HEADERS'],
+      [{ path: `/${'p'.repeat(2048)}` }, 'HEADER_TOO_LARGE'],
+    ]) {
+      assert.throws(() => signRequest(agent, { ...request, ...change }), { name: 'SignatureError', code });
+    }
+  });
+
   test('a PASERK of another version has the same code as in Python', () => {
     assert.throws(() => publicKeyInfo('k3.public.AAAA'), { code: 'KEY_INVALID_PASERK' });
   });

@@ -51,9 +51,9 @@ pub fn sign_request<'py>(
         let nonce = nonce.unwrap_or_else(random_uuid);
         let now = timestamp_or_now(now, "now")?;
 
-        let headers = py.detach(|| {
-            request::sign_request(secret, &agent_id, &method, &path, now, &nonce, &body)
-        });
+        let headers = py
+            .detach(|| request::sign_request(secret, &agent_id, &method, &path, now, &nonce, &body))
+            .map_err(|error| signature_error(&error))?;
         to_python(py, &host::signed_headers_to_value(&headers))
     })
 }

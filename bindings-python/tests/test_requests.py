@@ -53,6 +53,23 @@ def test_sign_request_returns_the_five_headers() -> None:
     assert len(headers["X-Signature"]) == 88
 
 
+@pytest.mark.parametrize(
+    ("agent_id", "path", "nonce", "code"),
+    [
+        ("agent-1", "/p\nGET", "n", "INVALID_HEADERS"),
+        ("agent-1", "/p", "", "MISSING_HEADERS"),
+        ("", "/p", "n", "MISSING_HEADERS"),
+        ("agent-1", "/" + "p" * 2048, "n", "HEADER_TOO_LARGE"),
+    ],
+)
+def test_signing_refuses_what_verification_refuses(
+    agent_id: str, path: str, nonce: str, code: str
+) -> None:
+    with pytest.raises(SignatureError) as caught:
+        sign_request(zero_key("agent-key"), agent_id, "POST", path, nonce=nonce, now=NOW)
+    assert caught.value.code == code
+
+
 def test_signed_request_verifies_once() -> None:
     headers = signed()
     guard = ReplayGuard()
@@ -115,7 +132,11 @@ def test_missing_headers() -> None:
 
 def test_headers_too_large() -> None:
     long = "n" * 2049
-    assert signature_code(signed(nonce=long)) == "HEADER_TOO_LARGE"
+    # Signing refuses the long nonce too, so the headers are changed after.
+    assert signature_code(dict(signed(), **{"X-Nonce": long})) == "HEADER_TOO_LARGE"
+    with pytest.raises(SignatureError) as caught:
+        signed(nonce=long)
+    assert caught.value.code == "HEADER_TOO_LARGE"
     headers = signed()
     with pytest.raises(SignatureError) as caught:
         verify_request(headers, "POST", "/" + "p" * 2048, ZERO_SEED_PUBLIC, body=BODY, now=NOW)

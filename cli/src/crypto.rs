@@ -303,7 +303,8 @@ pub fn sign_request(args: &SignRequestArgs) -> Result<u8, Failure> {
         parse_now(args.now.as_deref())?,
         &nonce,
         &body,
-    );
+    )
+    .map_err(|error| invalid(error.to_string()))?;
     let mut map = Map::new();
     for (name, value) in header_pairs(&headers) {
         map.insert(name.to_owned(), string(value));

@@ -56,6 +56,10 @@ pub fn signing_input(
 }
 
 /// Signs a request: hashes the body and returns the headers to send.
+/// Refuses what [`verify_request`] would refuse in any case, with its codes:
+/// an empty agent id or nonce (`MISSING_HEADERS`), a field over
+/// [`MAX_FIELD_BYTES`] (`HEADER_TOO_LARGE`) and a line break in a field
+/// (`INVALID_HEADERS`).
 pub fn sign_request(
     key: &SecretKey,
     agent_id: &str,
@@ -64,17 +68,55 @@ pub fn sign_request(
     timestamp: Timestamp,
     nonce: &str,
     body: &[u8],
-) -> SignedHeaders {
+) -> Result<SignedHeaders, SignatureError> {
+    check_fields(
+        &[("X-Agent-Id", agent_id), ("X-Nonce", nonce)],
+        &[("method", method), ("path", path)],
+    )?;
     let timestamp = timestamp.to_rfc3339_millis();
     let body_sha256 = sha256_hex(body);
     let input = signing_input(method, path, &timestamp, nonce, &body_sha256);
-    SignedHeaders {
+    Ok(SignedHeaders {
         agent_id: agent_id.to_owned(),
         timestamp,
         nonce: nonce.to_owned(),
         body_sha256,
         signature: encoding::encode_standard(&key.sign(input.as_bytes())),
+    })
+}
+
+/// Checks the fields of a request: every header present (not empty), and
+/// no header or other field over [`MAX_FIELD_BYTES`] or with a line break.
+fn check_fields(headers: &[(&str, &str)], others: &[(&str, &str)]) -> Result<(), SignatureError> {
+    let missing: Vec<&str> = headers
+        .iter()
+        .filter(|(_, value)| value.is_empty())
+        .map(|(name, _)| *name)
+        .collect();
+    if !missing.is_empty() {
+        return Err(SignatureError::new(
+            "MISSING_HEADERS",
+            format!("missing signing headers: {}", missing.join(", ")),
+        ));
     }
+    for (name, value) in headers.iter().chain(others) {
+        if value.len() > MAX_FIELD_BYTES {
+            return Err(SignatureError::new(
+                "HEADER_TOO_LARGE",
+                format!("{name} is longer than {MAX_FIELD_BYTES} bytes"),
+            ));
+        }
+        // The signed text separates its fields with line feeds, so a field
+        // holding one could be split differently into other fields that
+        // carry the same signature.
+        if value.contains(['\n', '\r']) {
+            return Err(SignatureError::new(
+                "INVALID_HEADERS",
+                format!("{name} contains a line break"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The receiver's settings for checking requests.
@@ -110,41 +152,16 @@ pub fn verify_request(
     check: &RequestCheck,
     guard: &ReplayGuard,
 ) -> Result<(), SignatureError> {
-    let fields = [
-        ("X-Agent-Id", headers.agent_id.as_str()),
-        ("X-Timestamp", headers.timestamp.as_str()),
-        ("X-Nonce", headers.nonce.as_str()),
-        ("X-Body-Sha256", headers.body_sha256.as_str()),
-        ("X-Signature", headers.signature.as_str()),
-    ];
-    let missing: Vec<&str> = fields
-        .iter()
-        .filter(|(_, value)| value.is_empty())
-        .map(|(name, _)| *name)
-        .collect();
-    if !missing.is_empty() {
-        return Err(SignatureError::new(
-            "MISSING_HEADERS",
-            format!("missing signing headers: {}", missing.join(", ")),
-        ));
-    }
-    for (name, value) in fields.iter().chain(&[("method", method), ("path", path)]) {
-        if value.len() > MAX_FIELD_BYTES {
-            return Err(SignatureError::new(
-                "HEADER_TOO_LARGE",
-                format!("{name} is longer than {MAX_FIELD_BYTES} bytes"),
-            ));
-        }
-        // The signed text separates its fields with line feeds, so a field
-        // holding one could be split differently into other fields that
-        // carry the same signature.
-        if value.contains(['\n', '\r']) {
-            return Err(SignatureError::new(
-                "INVALID_HEADERS",
-                format!("{name} contains a line break"),
-            ));
-        }
-    }
+    check_fields(
+        &[
+            ("X-Agent-Id", headers.agent_id.as_str()),
+            ("X-Timestamp", headers.timestamp.as_str()),
+            ("X-Nonce", headers.nonce.as_str()),
+            ("X-Body-Sha256", headers.body_sha256.as_str()),
+            ("X-Signature", headers.signature.as_str()),
+        ],
+        &[("method", method), ("path", path)],
+    )?;
     if headers.body_sha256.len() != 64
         || !headers
             .body_sha256
@@ -463,7 +480,8 @@ mod tests {
             at(T0),
             nonce,
             body,
-        );
+        )
+        .unwrap();
         (key, headers)
     }
 
@@ -581,7 +599,8 @@ mod tests {
 
     #[test]
     fn line_breaks_and_malformed_hashes_are_refused() {
-        let (key, headers) = signed("a\nb", b"{}");
+        let (key, mut headers) = signed("n", b"{}");
+        headers.nonce = "a\nb".to_owned();
         let guard = ReplayGuard::new(10);
         let check = RequestCheck::at(at(T0));
         let verify = |headers: &SignedHeaders| {
@@ -601,5 +620,25 @@ mod tests {
         let (_, mut upper) = signed("n", b"{}");
         upper.body_sha256 = upper.body_sha256.to_uppercase();
         assert_eq!(verify(&upper), "BODY_HASH_MISMATCH");
+    }
+
+    #[test]
+    fn signing_refuses_what_verification_refuses() {
+        let key = SecretKey::from_seed(&[0; 32]);
+        let long = format!("/{}", "p".repeat(MAX_FIELD_BYTES));
+        let cases = [
+            ("", "POST", "/p", "n", "MISSING_HEADERS"),
+            ("agent-1", "POST", "/p", "", "MISSING_HEADERS"),
+            ("agent-1", "POST", "/p\nGET", "n", "INVALID_HEADERS"),
+            ("agent-1", "POST\r", "/p", "n", "INVALID_HEADERS"),
+            ("agent-1", "POST", "/p", "a\nb", "INVALID_HEADERS"),
+            ("agent-1", "POST", long.as_str(), "n", "HEADER_TOO_LARGE"),
+        ];
+        for (agent_id, method, path, nonce, expected) in cases {
+            let error = sign_request(&key, agent_id, method, path, at(T0), nonce, b"").unwrap_err();
+            assert_eq!(error.code(), expected, "{agent_id:?} {method:?} {nonce:?}");
+        }
+        let at_limit = format!("/{}", "p".repeat(MAX_FIELD_BYTES - 1));
+        assert!(sign_request(&key, "agent-1", "GET", &at_limit, at(T0), "n", b"").is_ok());
     }
 }

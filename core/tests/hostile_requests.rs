@@ -38,6 +38,7 @@ fn signed(agent_id: &str, nonce: &str, body: &[u8]) -> SignedHeaders {
         nonce,
         body,
     )
+    .unwrap()
 }
 
 fn verify(
@@ -110,6 +111,7 @@ fn signed_at(millis: i64, nonce: &str) -> SignedHeaders {
         nonce,
         b"{}",
     )
+    .unwrap()
 }
 
 fn check(now: i64, max_skew_ms: u32) -> RequestCheck {
