@@ -23,11 +23,13 @@ use openleash_core::{
 const EXIT_HELP: &str = "\
 Exit codes:
   0  success; for `authorize`, the result is ALLOW
-  1  invalid input: a policy or key failed to load, validation found
-     problems, a test case failed or a test file could not be read or loaded,
-     or `verify` / `verify-request` refused the token or request
-  2  usage error, or a file that `validate`, `authorize` or `hash` cannot
-     read (`validate` reports every file first)
+  1  invalid input: a policy or key file was read but is invalid,
+     validation found problems, a test case failed or a test file could not
+     be read or loaded, or `verify` / `verify-request` refused the token or
+     request
+  2  usage error, or an input file that cannot be read, such as a missing
+     policy, action, key, headers or body file (`validate` reports every
+     file first)
   3  `authorize`: DENY (also when the action is invalid: the engine fails closed)
   4  `authorize`: REQUIRE_APPROVAL
   5  `authorize`: REQUIRE_STEP_UP
