@@ -228,7 +228,7 @@ impl Action {
 }
 
 /// The position of each of [`TOP_LEVEL_KEYS`] among a normalized action's
-/// entries, in that order; [`FieldPositions::ABSENT`] for a missing key.
+/// entries, in that order. A missing key has [`FieldPositions::ABSENT`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct FieldPositions([u8; TOP_LEVEL_KEYS.len()]);
 
@@ -313,34 +313,33 @@ fn retain_known(map: &mut Map, keys: &[&str]) {
     map.retain(|key, _| keys.contains(&key));
 }
 
-/// Finds the values of `keys` in `map` in one pass over its entries;
-/// returns them with the number of entries under other keys.
+/// Finds the values of `keys` in `map` in one pass over its entries. Returns
+/// them with the number of entries under other keys.
 fn read_fields<'a, const N: usize>(
     map: &'a Map,
     keys: [&str; N],
 ) -> ([Option<&'a Value>; N], usize) {
+    read_indexed(map, |key| {
+        keys.iter().position(|candidate| *candidate == key)
+    })
+}
+
+/// Finds the values of [`TOP_LEVEL_KEYS`] in an action's top-level object,
+/// as [`read_fields`] does, with a `match` on the key instead of a search.
+fn read_top_level(fields: &Map) -> ([Option<&Value>; TOP_LEVEL_KEYS.len()], usize) {
+    read_indexed(fields, top_level_index)
+}
+
+/// Stores each entry of `map` whose key has an index below `N` under that
+/// index. Returns the values with the number of other entries.
+fn read_indexed<const N: usize>(
+    map: &Map,
+    index_of: impl Fn(&str) -> Option<usize>,
+) -> ([Option<&Value>; N], usize) {
     let mut found = [None; N];
     let mut unknown = 0;
     for (key, value) in map.iter() {
-        match keys.iter().position(|candidate| candidate == key) {
-            Some(index) => {
-                if let Some(slot) = found.get_mut(index) {
-                    *slot = Some(value);
-                }
-            }
-            None => unknown += 1,
-        }
-    }
-    (found, unknown)
-}
-
-/// Finds the values of [`TOP_LEVEL_KEYS`] in an action's top-level object
-/// in one pass, as [`read_fields`] does.
-fn read_top_level(fields: &Map) -> ([Option<&Value>; TOP_LEVEL_KEYS.len()], usize) {
-    let mut found = [None; TOP_LEVEL_KEYS.len()];
-    let mut unknown = 0;
-    for (key, value) in fields.iter() {
-        match top_level_index(key).and_then(|index| found.get_mut(index)) {
+        match index_of(key).and_then(|index| found.get_mut(index)) {
             Some(slot) => *slot = Some(value),
             None => unknown += 1,
         }
