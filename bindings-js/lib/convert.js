@@ -93,9 +93,9 @@ let sharedBusy = false;
  * requires, so the text is then canonical JSON, and the core hashes it as
  * it is instead of writing it again. Two kinds of value that the core's
  * parser rejects are rejected here already, with its codes and the value's
- * path: integers beyond 2^53 whose ECMAScript form a double does not equal
- * (JSON_NUMBER_OUT_OF_RANGE), and strings and keys with a lone surrogate,
- * which has no UTF-8 form (JSON_LONE_SURROGATE).
+ * path. One is an integer beyond 2^53 whose ECMAScript form a double does
+ * not equal (JSON_NUMBER_OUT_OF_RANGE). The other is a string or key with
+ * a lone surrogate, which has no UTF-8 form (JSON_LONE_SURROGATE).
  *
  * Returns `{ bytes, length }`: the JSON is `bytes[0..length)`. The buffer
  * is shared between calls, so it must be used before the next conversion

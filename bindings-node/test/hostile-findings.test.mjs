@@ -124,7 +124,7 @@ describe('hostile input: keys and tokens', () => {
     }
   });
 
-  test('signing refuses a request that verification would refuse', () => {
+  test('signing rejects unverifiable requests', () => {
     const request = { agentId: 'agent-1', method: 'POST', path: '/p', body: 'b', now: NOW };
     for (const [change, code] of [
       [{ path: '/p\nGET' }, 'INVALID_HEADERS'],

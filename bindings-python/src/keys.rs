@@ -170,7 +170,7 @@ impl PyKeySet {
                 // would be read as its field names.
                 if keys.is_instance_of::<PyDict>() || keys.is_instance_of::<PyString>() {
                     return Err(PyTypeError::new_err(
-                        "keys must be a list of keys; put a single key file or key string in a list",
+                        "keys must be a list of keys: put a single key file or key string in a list",
                     ));
                 }
                 for (index, item) in keys.try_iter()?.enumerate() {

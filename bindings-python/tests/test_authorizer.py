@@ -232,7 +232,7 @@ def test_settings_of_the_wrong_type_raise_conversion_errors() -> None:
     assert caught.value.path == "owner.owner_type"
 
 
-def test_owner_with_an_unknown_field_is_refused() -> None:
+def test_owner_unknown_field_rejected() -> None:
     owner = {"owner_type": "org", "owner_id": "acme", "ownerId": "acme"}
     with pytest.raises(OpenLeashKeyError) as caught:
         Authorizer(POLICY, signing_keys(), owner=owner)

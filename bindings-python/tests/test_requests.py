@@ -62,7 +62,7 @@ def test_sign_request_returns_the_five_headers() -> None:
         ("agent-1", "/" + "p" * 2048, "n", "HEADER_TOO_LARGE"),
     ],
 )
-def test_signing_refuses_what_verification_refuses(
+def test_signing_rejects_unverifiable_requests(
     agent_id: str, path: str, nonce: str, code: str
 ) -> None:
     with pytest.raises(SignatureError) as caught:
@@ -132,7 +132,7 @@ def test_missing_headers() -> None:
 
 def test_headers_too_large() -> None:
     long = "n" * 2049
-    # Signing refuses the long nonce too, so the headers are changed after.
+    # Signing rejects the long nonce too, so the headers are changed after.
     assert signature_code(dict(signed(), **{"X-Nonce": long})) == "HEADER_TOO_LARGE"
     with pytest.raises(SignatureError) as caught:
         signed(nonce=long)

@@ -16,7 +16,7 @@ use crate::{Failure, invalid, os_random, read_input, system_now, usage};
 /// Largest request body `sign-request` and `verify-request` read.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
-/// Largest `--headers` file `verify-request` reads. A larger one is
+/// Maximum size in bytes of the `--headers` file that `verify-request` reads. A larger one is
 /// rejected with `JSON_TOO_LARGE`, never cut short.
 const MAX_HEADERS_BYTES: usize = 64 * 1024;
 

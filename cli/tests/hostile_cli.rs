@@ -191,7 +191,7 @@ fn stdin_token_size_matches_argument() {
         assert_eq!(output.status.code(), Some(1));
         text(&output.stderr)
     };
-    // A token of 65,536 bytes, the max, passes the size check and fails only
+    // A token of 65,536 bytes, the maximum, passes the size check and fails only
     // on its signature, as an argument and on standard input with the
     // whitespace a shell adds around it.
     let largest = format!("v4.public.{}", "A".repeat(65_526));

@@ -293,6 +293,36 @@ fn a_revoked_or_public_only_key_fails_closed() {
 }
 
 #[test]
+fn sign_request_rejects_unverifiable_fields() {
+    let dir = folder("unverifiable");
+    let key = keygen(&dir, "agent");
+    for (agent_id, path, nonce, code) in [
+        ("", "/v1/authorize", "n-1", "MISSING_HEADERS"),
+        ("agent-7", "/v1/authorize", "", "MISSING_HEADERS"),
+        ("agent-7", "/v1/authorize\nGET", "n-1", "INVALID_HEADERS"),
+    ] {
+        let output = openleash(&[
+            "sign-request",
+            "--key",
+            s(&key),
+            "--agent-id",
+            agent_id,
+            "--method",
+            "POST",
+            "--path",
+            path,
+            "--now",
+            NOW,
+            "--nonce",
+            nonce,
+        ]);
+        assert_eq!(output.status.code(), Some(1), "{code}");
+        assert!(output.stdout.is_empty(), "{code}");
+        assert!(stderr(&output).contains(code), "{}", stderr(&output));
+    }
+}
+
+#[test]
 fn signed_requests_verify_once_per_body_path_and_time() {
     let dir = folder("requests");
     let key = keygen(&dir, "agent");

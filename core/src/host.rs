@@ -310,7 +310,7 @@ pub fn public_key_info(public: &PublicKey) -> Value {
 }
 
 /// Reads `{owner_type, owner_id}`: `user` or `org`, and a non-empty id.
-/// Other keys are refused, as in token parameters, so that a misspelt
+/// Other keys are rejected, as in token parameters, so that a misspelt
 /// field does not silently go missing.
 pub fn owner_from_value(value: &Value) -> Result<Owner, KeyError> {
     let invalid = || {

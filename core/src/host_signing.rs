@@ -35,7 +35,7 @@ pub fn secret_paserk(key: &Key) -> Result<Zeroizing<String>, KeyError> {
 /// `TOKEN_NO_SIGNING_KEY` when none was chosen (the code issuing gives for
 /// a key without a private half), and `TOKEN_REVOKED_KEY` when the set has
 /// revoked that key material by `now`, under this id or another one: a
-/// verifier with the same set would refuse the token.
+/// verifier with the same set would reject the token.
 pub fn signing_key(keys: &KeySet, now: Timestamp) -> Result<&Key, TokenError> {
     let key = keys.active().ok_or_else(|| {
         TokenError::new(

@@ -56,7 +56,7 @@ pub fn signing_input(
 }
 
 /// Signs a request: hashes the body and returns the headers to send.
-/// Refuses what [`verify_request`] would refuse in any case, with its codes:
+/// Rejects what [`verify_request`] would reject in any case, with its codes:
 /// an empty agent id or nonce (`MISSING_HEADERS`), a field over
 /// [`MAX_FIELD_BYTES`] (`HEADER_TOO_LARGE`) and a line break in a field
 /// (`INVALID_HEADERS`).
@@ -237,7 +237,7 @@ pub fn verify_request(
 /// of the receiver's clock, so a nonce is kept until its request's
 /// timestamp plus the widest skew the guard has served (a guard shared by
 /// routes with different skews keeps nonces for the most lenient one). A
-/// request no newer than the latest forgotten nonce is refused, because a
+/// request no newer than the latest forgotten nonce is rejected, because a
 /// wider skew or a clock set back could otherwise accept a replay of it.
 /// Each nonce is stored as a 32-byte digest of the signer and the nonce,
 /// about a hundred bytes per entry whatever the lengths of the headers.
@@ -270,7 +270,7 @@ struct GuardState {
     max_skew_ms: i64,
     /// The latest timestamp of a forgotten nonce (Unix milliseconds), if
     /// any. A request sent at or before it may reuse a forgotten nonce, so
-    /// it is refused.
+    /// it is rejected.
     forgotten_through: Option<i64>,
 }
 
@@ -623,7 +623,7 @@ mod tests {
     }
 
     #[test]
-    fn signing_refuses_what_verification_refuses() {
+    fn signing_rejects_unverifiable_fields() {
         let key = SecretKey::from_seed(&[0; 32]);
         let long = format!("/{}", "p".repeat(MAX_FIELD_BYTES));
         let cases = [

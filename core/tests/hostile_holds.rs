@@ -814,11 +814,11 @@ fn request_field_limits() {
     let guard = ReplayGuard::new(10);
     let at_limit = signed(&"n".repeat(request::MAX_FIELD_BYTES), b"");
     assert_eq!(request_code(&at_limit, None, T0, &guard), None);
-    // Signing refuses a nonce past the limit, so the headers are changed
+    // Signing rejects a nonce past the limit, so the headers are changed
     // after signing.
     let too_long = "n".repeat(request::MAX_FIELD_BYTES + 1);
-    let refused = request::sign_request(&agent(), "agent-1", "POST", "/p", at(T0), &too_long, b"");
-    assert_eq!(refused.unwrap_err().code(), "HEADER_TOO_LARGE");
+    let rejected = request::sign_request(&agent(), "agent-1", "POST", "/p", at(T0), &too_long, b"");
+    assert_eq!(rejected.unwrap_err().code(), "HEADER_TOO_LARGE");
     let mut past = signed("o", b"");
     past.nonce = too_long;
     assert_eq!(

@@ -117,7 +117,7 @@ fn owner_type_must_be_user_or_org() {
 }
 
 #[test]
-fn owner_with_unknown_field_is_refused() {
+fn owner_unknown_field_rejected() {
     let value =
         openleash_core::json::parse(r#"{"owner_type": "org", "owner_id": "acme", "ownerId": "x"}"#)
             .unwrap();
