@@ -1,11 +1,17 @@
 //! Action requests: what an agent wants to do, validated and normalized as
 //! the OpenLeash server does before it evaluates or hashes anything.
 
+mod fields;
 mod uuid;
+mod view;
 
 use std::fmt;
 
 use crate::json::{self, JsonError, JsonLimits, Map, Value};
+use crate::policy::model::PathSegment;
+
+pub(crate) use fields::{ActionFields, Found};
+pub(crate) use view::ActionView;
 
 pub use uuid::{Uuid, is_rfc9562_uuid};
 
@@ -227,6 +233,42 @@ impl Action {
     }
 }
 
+impl ActionFields for Action {
+    fn action_id(&self) -> &str {
+        Action::action_id(self)
+    }
+
+    fn action_type(&self) -> &str {
+        Action::action_type(self)
+    }
+
+    fn hash(&self) -> &str {
+        Action::hash(self)
+    }
+
+    fn relying_party_domain(&self) -> Option<&str> {
+        Action::relying_party_domain(self)
+    }
+
+    fn trust_profile(&self) -> Option<&str> {
+        Action::trust_profile(self)
+    }
+
+    fn payload_field(&self, key: &str) -> Option<Found<'_>> {
+        self.payload().get(key).map(Found::of)
+    }
+
+    fn resolve(&self, path: &[PathSegment]) -> Option<Found<'_>> {
+        // The first key is read from the action's known fields, without a
+        // search.
+        match path.split_first() {
+            None => Some(Found::Container),
+            Some((PathSegment::Key(key), rest)) => fields::walk(self.field(key)?, rest),
+            Some((PathSegment::Index(_), _)) => None,
+        }
+    }
+}
+
 /// The position of each of [`TOP_LEVEL_KEYS`] among a normalized action's
 /// entries, in that order. A missing key has [`FieldPositions::ABSENT`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -436,6 +478,17 @@ enum StringRule {
     TrustProfile,
 }
 
+impl StringRule {
+    fn accepts(self, text: &str) -> bool {
+        match self {
+            StringRule::Any => true,
+            StringRule::NonEmpty => !text.is_empty(),
+            StringRule::Uuid => is_rfc9562_uuid(text),
+            StringRule::TrustProfile => TRUST_PROFILES.contains(&text),
+        }
+    }
+}
+
 /// The issues found so far in a request being checked.
 #[derive(Default)]
 struct Check {
@@ -459,27 +512,26 @@ impl Check {
                 return;
             }
         };
-        let problem = match rule {
-            StringRule::NonEmpty if text.is_empty() => {
-                Some(("ACTION_EMPTY_STRING", "must not be empty".to_owned()))
-            }
-            StringRule::Uuid if !is_rfc9562_uuid(text) => Some((
+        if rule.accepts(text) {
+            return;
+        }
+        let (code, problem) = match rule {
+            StringRule::Any => return,
+            StringRule::NonEmpty => ("ACTION_EMPTY_STRING", "must not be empty".to_owned()),
+            StringRule::Uuid => (
                 "ACTION_INVALID_UUID",
                 format!("must be an RFC 9562 UUID, found {text:?}"),
-            )),
-            StringRule::TrustProfile if !TRUST_PROFILES.contains(&text.as_str()) => Some((
+            ),
+            StringRule::TrustProfile => (
                 "ACTION_INVALID_VALUE",
                 format!("must be one of LOW, MEDIUM, HIGH or REGULATED, found {text:?}"),
-            )),
-            _ => None,
+            ),
         };
-        if let Some((code, problem)) = problem {
-            self.issues.push(ActionIssue {
-                code,
-                message: format!("{path} {problem}"),
-                path: path.to_owned(),
-            });
-        }
+        self.issues.push(ActionIssue {
+            code,
+            message: format!("{path} {problem}"),
+            path: path.to_owned(),
+        });
     }
 
     /// Returns the nested object `found` under the top-level `key`. Returns

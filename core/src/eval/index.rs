@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::decision::{Decision, DecisionResult, Obligation, RuleTrace, Trace};
 use super::rules::{Budget, BudgetExceeded, assurance_level, evaluate_constraints, evaluate_expr};
 use super::{EvaluationOptions, IdSource, MAX_REGEX_WORK};
-use crate::action::Action;
+use crate::action::ActionFields;
 use crate::json::{Map, Value};
 use crate::policy::model::{ActionPattern, DefaultEffect, Effect, ObligationType, Rule};
 
@@ -131,7 +131,7 @@ impl RuleSet {
     /// complete, as in OpenLeash.
     pub(crate) fn evaluate(
         &self,
-        action: &Action,
+        action: &dyn ActionFields,
         options: &EvaluationOptions,
         ids: &mut dyn IdSource,
     ) -> Decision {
@@ -168,7 +168,7 @@ impl RuleSet {
 
     fn decide(
         &self,
-        action: &Action,
+        action: &dyn ActionFields,
         matched: Option<&Rule>,
         trace: Trace,
         options: &EvaluationOptions,
@@ -237,7 +237,7 @@ impl RuleSet {
 
 fn trace_rule(
     rule: &Rule,
-    action: &Action,
+    action: &dyn ActionFields,
     budget: &mut Budget,
 ) -> Result<RuleTrace, BudgetExceeded> {
     let when_match = match &rule.when {
@@ -263,7 +263,7 @@ fn trace_rule(
 /// DEPOSIT; COUNTERPARTY_ATTESTATION alone leaves the result at ALLOW.
 fn rule_obligations(
     rule: &Rule,
-    action: &Action,
+    action: &dyn ActionFields,
     out: &mut Vec<Obligation>,
     ids: &mut dyn IdSource,
 ) -> DecisionResult {

@@ -1,41 +1,8 @@
 //! Evaluating one rule's `when`, constraints and requirements against an
 //! action.
 
-use std::borrow::Cow;
-
-use crate::action::Action;
-use crate::json::Value;
-use crate::policy::model::{AssuranceLevel, Constraints, Expr, PathSegment, Test};
-
-/// Resolves a `$.`-path against the normalized action. Only own keys of
-/// objects resolve, plus `length` on arrays (the element count, as in
-/// OpenLeash); keys on strings, numbers and other scalars are missing.
-pub(crate) fn resolve<'a>(action: &'a Action, path: &[PathSegment]) -> Option<Cow<'a, Value>> {
-    let mut segments = path.iter().peekable();
-    // The first key is read from the action's known fields, without a search.
-    let mut current = match segments.next() {
-        None => return Some(Cow::Borrowed(action.as_value())),
-        Some(PathSegment::Key(key)) => action.field(key)?,
-        Some(PathSegment::Index(_)) => return None,
-    };
-    while let Some(segment) = segments.next() {
-        current = match (segment, current) {
-            (PathSegment::Key(key), Value::Object(map)) => map.get(key)?,
-            (PathSegment::Key(key), Value::Array(items)) if key == "length" => {
-                // Element counts are far below 2^53, so the conversion is exact.
-                #[allow(clippy::cast_precision_loss)]
-                let length = Value::Number(items.len() as f64);
-                return match segments.peek() {
-                    None => Some(Cow::Owned(length)),
-                    Some(_) => None,
-                };
-            }
-            (PathSegment::Index(position), Value::Array(items)) => items.get(*position)?,
-            _ => return None,
-        };
-    }
-    Some(Cow::Borrowed(current))
-}
+use crate::action::{ActionFields, Found};
+use crate::policy::model::{AssuranceLevel, Constraints, Expr, Test};
 
 /// The regex work left for one decision, in [`crate::regex::JsRegex::search_cost`]
 /// units.
@@ -52,7 +19,7 @@ pub(crate) struct BudgetExceeded;
 /// exceed `budget`, so that no input can make a decision run long.
 pub(crate) fn evaluate_expr(
     expr: &Expr,
-    action: &Action,
+    action: &dyn ActionFields,
     budget: &mut Budget,
 ) -> Result<bool, BudgetExceeded> {
     match expr {
@@ -73,17 +40,17 @@ pub(crate) fn evaluate_expr(
             Ok(false)
         }
         Expr::Not(inner) => Ok(!evaluate_expr(inner, action, budget)?),
-        Expr::Match { path, test } => evaluate_test(test, resolve(action, path).as_deref(), budget),
+        Expr::Match { path, test } => evaluate_test(test, action.resolve(path), budget),
     }
 }
 
 fn evaluate_test(
     test: &Test,
-    actual: Option<&Value>,
+    actual: Option<Found<'_>>,
     budget: &mut Budget,
 ) -> Result<bool, BudgetExceeded> {
     Ok(match test {
-        Test::Exists => actual.is_some_and(|value| !value.is_null()),
+        Test::Exists => actual.is_some_and(|value| value != Found::Null),
         Test::Eq(expected) => actual.is_some_and(|value| expected.equals(value)),
         Test::Neq(expected) => !actual.is_some_and(|value| expected.equals(value)),
         Test::In(list) => actual.is_some_and(|value| list.iter().any(|item| item.equals(value))),
@@ -92,7 +59,7 @@ fn evaluate_test(
         Test::Lte(bound) => number(actual).is_some_and(|n| n <= *bound),
         Test::Gt(bound) => number(actual).is_some_and(|n| n > *bound),
         Test::Gte(bound) => number(actual).is_some_and(|n| n >= *bound),
-        Test::Regex(regex) => match actual.and_then(Value::as_str) {
+        Test::Regex(regex) => match actual.and_then(Found::as_str) {
             None => false,
             Some(text) => {
                 let cost = regex.search_cost(text);
@@ -106,8 +73,8 @@ fn evaluate_test(
     })
 }
 
-fn number(actual: Option<&Value>) -> Option<f64> {
-    actual.and_then(Value::as_f64)
+fn number(actual: Option<Found<'_>>) -> Option<f64> {
+    actual.and_then(Found::as_f64)
 }
 
 /// The domain that a domain constraint checks.
@@ -122,10 +89,10 @@ enum Domain<'a> {
 /// field is missing or null, as OpenLeash does. A present field of another
 /// type does not fall back: it is malformed, and every domain constraint
 /// then fails.
-fn domain<'a>(action: &'a Action, field: &str) -> Domain<'a> {
-    match action.payload().get(field) {
-        Some(Value::String(text)) => Domain::Found(text),
-        Some(Value::Null) | None => action
+fn domain<'a>(action: &'a dyn ActionFields, field: &str) -> Domain<'a> {
+    match action.payload_field(field) {
+        Some(Found::String(text)) => Domain::Found(text),
+        Some(Found::Null) | None => action
             .relying_party_domain()
             .map_or(Domain::Missing, Domain::Found),
         Some(_) => Domain::Malformed,
@@ -137,11 +104,9 @@ fn listed(list: &[String], domain: &Domain<'_>) -> bool {
 }
 
 /// Evaluates a rule's constraints; all of them must pass.
-pub(crate) fn evaluate_constraints(constraints: &Constraints, action: &Action) -> bool {
-    let payload = action.payload();
-
+pub(crate) fn evaluate_constraints(constraints: &Constraints, action: &dyn ActionFields) -> bool {
     if constraints.amount_min.is_some() || constraints.amount_max.is_some() {
-        let Some(amount) = payload.get("amount_minor").and_then(Value::as_f64) else {
+        let Some(amount) = action.payload_field("amount_minor").and_then(Found::as_f64) else {
             return false;
         };
         if constraints.amount_min.is_some_and(|min| amount < min) {
@@ -153,7 +118,7 @@ pub(crate) fn evaluate_constraints(constraints: &Constraints, action: &Action) -
     }
 
     if let Some(currencies) = &constraints.currency {
-        let Some(currency) = payload.get("currency").and_then(Value::as_str) else {
+        let Some(currency) = action.payload_field("currency").and_then(Found::as_str) else {
             return false;
         };
         if !currencies.iter().any(|item| item == currency) {
@@ -193,11 +158,10 @@ pub(crate) fn evaluate_constraints(constraints: &Constraints, action: &Action) -
 /// The action's assurance level: `payload.assurance_level` when it is exactly
 /// LOW, SUBSTANTIAL or HIGH, and LOW otherwise (missing, another type, or an
 /// unknown name).
-pub(crate) fn assurance_level(action: &Action) -> AssuranceLevel {
+pub(crate) fn assurance_level(action: &dyn ActionFields) -> AssuranceLevel {
     action
-        .payload()
-        .get("assurance_level")
-        .and_then(Value::as_str)
+        .payload_field("assurance_level")
+        .and_then(Found::as_str)
         .and_then(AssuranceLevel::parse)
         .unwrap_or(AssuranceLevel::Low)
 }

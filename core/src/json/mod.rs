@@ -12,6 +12,7 @@ mod number;
 mod parse;
 mod scan;
 mod spare;
+pub(crate) mod tape;
 mod value;
 
 pub use canonical::{action_hash, canonical_json, sha256_hex, to_json};

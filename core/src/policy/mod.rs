@@ -19,7 +19,7 @@ pub use model::{AssuranceLevel, DefaultEffect, Effect, ObligationType};
 pub use path::MAX_PATH_CHARS;
 pub use validate::{MAX_LIST_ITEMS, MAX_POLICY_REGEX_SIZE, MAX_RULES};
 
-use crate::action::{Action, ActionError};
+use crate::action::{Action, ActionError, ActionFields, ActionView};
 use crate::eval::{
     Decision, DecisionError, DecisionResult, EvaluationOptions, IdSource, RuleSet, Trace,
 };
@@ -307,7 +307,7 @@ impl PolicyStack {
 
 fn evaluate_guarded(
     rules: &RuleSet,
-    action: &Action,
+    action: &dyn ActionFields,
     options: &EvaluationOptions,
     ids: &mut dyn IdSource,
 ) -> Decision {
@@ -350,6 +350,16 @@ fn decide_json_guarded(
     options: &EvaluationOptions,
     ids: &mut dyn IdSource,
 ) -> Decision {
+    // Canonical JSON of a valid action, as the JavaScript packages send it,
+    // is evaluated where it lies. Anything else is parsed in full, which
+    // normalizes the action or names its problems.
+    let read = crate::json::tape::with_scan(text, |tape| {
+        let view = ActionView::read(tape?)?;
+        Some(evaluate_guarded(rules, &view, options, ids))
+    });
+    if let Some(decision) = read {
+        return decision;
+    }
     match crate::json::parse_noting_canonical(text, &crate::json::JsonLimits::default()) {
         Ok(parsed) => decide_guarded(rules, Action::from_parsed_json(parsed), options, ids),
         Err(error) => json_error_decision(&error, options, ids),
@@ -362,7 +372,12 @@ fn decide_json_bytes_guarded(
     options: &EvaluationOptions,
     ids: &mut dyn IdSource,
 ) -> Decision {
-    match crate::json::parse_bytes_noting_canonical(bytes, &crate::json::JsonLimits::default()) {
+    let limits = crate::json::JsonLimits::default();
+    if let Ok(text) = crate::json::utf8(bytes, limits.max_bytes) {
+        return decide_json_guarded(rules, text, options, ids);
+    }
+    // Too large or not UTF-8: the parser names the problem.
+    match crate::json::parse_bytes_noting_canonical(bytes, &limits) {
         Ok(parsed) => decide_guarded(rules, Action::from_parsed_json(parsed), options, ids),
         Err(error) => json_error_decision(&error, options, ids),
     }

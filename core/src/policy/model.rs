@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::json::{Map, Value};
+use crate::action::Found;
+use crate::json::Map;
 use crate::regex::JsRegex;
 
 /// The outcome a policy gives when no rule matches.
@@ -176,12 +177,12 @@ impl Scalar {
     /// JavaScript `===` between a scalar and an action value: numbers by
     /// value (`1` equals `1.0`), never equal across types, and never equal to
     /// an array or object.
-    pub(crate) fn equals(&self, actual: &Value) -> bool {
+    pub(crate) fn equals(&self, actual: Found<'_>) -> bool {
         match (self, actual) {
-            (Scalar::Null, Value::Null) => true,
-            (Scalar::Bool(expected), Value::Bool(found)) => expected == found,
-            (Scalar::Number(expected), Value::Number(found)) => expected == found,
-            (Scalar::String(expected), Value::String(found)) => expected == found,
+            (Scalar::Null, Found::Null) => true,
+            (Scalar::Bool(expected), Found::Bool(found)) => *expected == found,
+            (Scalar::Number(expected), Found::Number(found)) => *expected == found,
+            (Scalar::String(expected), Found::String(found)) => expected == found,
             _ => false,
         }
     }
