@@ -74,7 +74,63 @@ pub const MAX_PATTERN_SIZE: u64 = 10_000;
 pub struct JsRegex {
     source: String,
     compiled: ::regex::Regex,
+    /// The pattern as plain text to look for, when it is one.
+    literal: Option<Literal>,
     size: u64,
+}
+
+/// A pattern of plain characters, optionally between `^` and `$`, such as
+/// `\.invalid$`. It is searched for as text: the `regex` crate would do
+/// the same with its literal optimizations, which the WebAssembly build
+/// leaves out for size (core/Cargo.toml).
+#[derive(Clone, Debug)]
+struct Literal {
+    text: String,
+    at_start: bool,
+    at_end: bool,
+}
+
+impl Literal {
+    /// Returns the literal that `node` is, if it is one. Each code unit must
+    /// be a whole character (not a surrogate), so that matching characters
+    /// of UTF-8 text is matching code units of UTF-16 text.
+    fn of(node: &ast::Node) -> Option<Literal> {
+        use ast::{Assertion, Node};
+        let mut items = match node {
+            Node::Concat(items) => items.as_slice(),
+            single => std::slice::from_ref(single),
+        };
+        let at_start = matches!(items.first(), Some(Node::Assertion(Assertion::Start)));
+        if at_start {
+            items = items.get(1..)?;
+        }
+        let at_end = matches!(items.last(), Some(Node::Assertion(Assertion::End)));
+        if at_end {
+            items = items.get(..items.len() - 1)?;
+        }
+        let mut text = String::new();
+        for item in items {
+            match item {
+                Node::Unit(unit) => text.push(char::from_u32(u32::from(*unit))?),
+                Node::Empty => {}
+                _ => return None,
+            }
+        }
+        Some(Literal {
+            text,
+            at_start,
+            at_end,
+        })
+    }
+
+    fn is_match(&self, haystack: &str) -> bool {
+        match (self.at_start, self.at_end) {
+            (true, true) => haystack == self.text,
+            (true, false) => haystack.starts_with(&self.text),
+            (false, true) => haystack.ends_with(&self.text),
+            (false, false) => haystack.contains(self.text.as_str()),
+        }
+    }
 }
 
 impl JsRegex {
@@ -107,6 +163,7 @@ impl JsRegex {
                 0,
             ));
         }
+        let literal = Literal::of(&node);
         let translated = translate::translate(&node);
         let compiled = ::regex::RegexBuilder::new(&translated)
             .size_limit(MAX_COMPILED_BYTES)
@@ -131,6 +188,7 @@ impl JsRegex {
         Ok(JsRegex {
             source: pattern.to_owned(),
             compiled,
+            literal,
             size,
         })
     }
@@ -156,6 +214,14 @@ impl JsRegex {
     /// Allocates a re-encoded copy of the haystack only when it contains a
     /// character outside the Basic Multilingual Plane.
     pub fn is_match(&self, haystack: &str) -> bool {
+        match &self.literal {
+            Some(literal) => literal.is_match(haystack),
+            None => self.compiled_match(haystack),
+        }
+    }
+
+    /// Matches with the compiled automaton, whatever the pattern.
+    fn compiled_match(&self, haystack: &str) -> bool {
         self.compiled
             .is_match(&translate::encode_haystack(haystack))
     }
@@ -612,6 +678,68 @@ mod tests {
         ];
         for (pattern, haystack) in cases {
             assert!(!matches(pattern, haystack), "{pattern:?}");
+        }
+    }
+
+    #[test]
+    fn plain_patterns_are_searched_as_text() {
+        for (pattern, text, at_start, at_end) in [
+            ("\\.invalid$", ".invalid", false, true),
+            ("^admin", "admin", true, false),
+            ("^USD$", "USD", true, true),
+            ("caf\\u00e9", "caf\u{e9}", false, false),
+            ("\\^\\$", "^$", false, false),
+            ("", "", false, false),
+            ("^$", "", true, true),
+            ("\\u2028", "\u{2028}", false, false),
+        ] {
+            let regex = JsRegex::new(pattern).unwrap();
+            let literal = regex
+                .literal
+                .as_ref()
+                .unwrap_or_else(|| panic!("{pattern:?}"));
+            assert_eq!(
+                (literal.text.as_str(), literal.at_start, literal.at_end),
+                (text, at_start, at_end),
+                "{pattern:?}"
+            );
+        }
+        for pattern in [
+            "a|b", "a*", "a.b", "(ab)", "[a]", "\\bfoo", "$^", "^^a", "a$$", "\\uD83D", "\\d",
+        ] {
+            assert!(
+                JsRegex::new(pattern).unwrap().literal.is_none(),
+                "{pattern:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Text search and the automaton agree on every pattern the text
+        /// search takes, for any haystack, astral characters included.
+        #[test]
+        fn text_search_agrees_with_the_automaton(
+            start in proptest::bool::ANY,
+            end in proptest::bool::ANY,
+            middle in "[ab.\u{e9}]{0,3}",
+            haystack in "[ab.x\u{e9}\u{1f600}\n]{0,6}",
+        ) {
+            let escaped: String = middle
+                .chars()
+                .map(|character| if character == '.' { "\\.".to_owned() } else { character.to_string() })
+                .collect();
+            let pattern = format!(
+                "{}{escaped}{}",
+                if start { "^" } else { "" },
+                if end { "$" } else { "" }
+            );
+            let regex = JsRegex::new(&pattern).unwrap();
+            proptest::prop_assert!(regex.literal.is_some(), "{}", pattern);
+            proptest::prop_assert_eq!(
+                regex.is_match(&haystack),
+                regex.compiled_match(&haystack),
+                "{} on {:?}", pattern, haystack
+            );
         }
     }
 }
