@@ -50,6 +50,10 @@
 
 mod compose;
 mod error;
+// The WebAssembly package leaves the fast path out: it would add about
+// 4.7 KB to the gzipped module, and there loading a policy matters less
+// than deciding (docs/benchmarks.md, "WebAssembly package").
+#[cfg(not(target_arch = "wasm32"))]
 mod fast;
 mod number;
 mod schema;
@@ -183,6 +187,7 @@ pub fn parse(text: &str, limits: &YamlLimits) -> Result<Node, YamlError> {
     if text.len() > limits.max_bytes {
         return Err(YamlError::too_large(text.len(), limits.max_bytes));
     }
+    #[cfg(not(target_arch = "wasm32"))]
     if let Some(node) = fast::parse(text, limits) {
         return Ok(node);
     }
