@@ -309,3 +309,51 @@ fn generator_reaches_valid_canonical_actions() {
     assert!(read_as_text >= 400, "only {read_as_text} of 2000 actions");
     assert!(matched >= 150, "only {matched} matched a rule");
 }
+
+/// Objects and arrays of more than 32 entries go to the full parser, so
+/// that a path lookup never walks a long run of entries. The decision is
+/// the same either way.
+#[test]
+fn large_payload_decides_as_the_parsed_action() {
+    let policy = Policy::from_yaml(POLICY).unwrap();
+    let mut payload = Map::new();
+    for index in 0..1000 {
+        payload.insert(format!("k{index:04}"), Value::Number(f64::from(index)));
+    }
+    let items = (0..1000)
+        .map(|_| Value::Object(Map::from_iter([("qty".to_owned(), Value::Number(2.0))])))
+        .collect();
+    payload.insert("items".to_owned(), Value::Array(items));
+
+    payload.insert("amount_minor".to_owned(), Value::Number(100.0));
+    payload.insert("currency".to_owned(), Value::String("EUR".to_owned()));
+    let merchant = Value::String("shop.example".to_owned());
+    payload.insert("merchant_domain".to_owned(), merchant);
+
+    let mut action = Map::new();
+    for (key, value) in [
+        ("action_id", Value::String(UUID.to_owned())),
+        ("action_type", Value::String("purchase".to_owned())),
+        (
+            "requested_at",
+            Value::String("2025-03-01T12:00:00.000Z".to_owned()),
+        ),
+        ("payload", Value::Object(payload)),
+    ] {
+        action.insert(key.to_owned(), value);
+    }
+    for (key, field, id) in [
+        ("principal", "agent_id", "agent-1"),
+        ("subject", "principal_id", OTHER_UUID),
+    ] {
+        let inner = Map::from_iter([(field.to_owned(), Value::String(id.to_owned()))]);
+        action.insert(key.to_owned(), Value::Object(inner));
+    }
+
+    let value = Value::Object(action);
+    let text = canonical_json(&value);
+    let parsed = policy.decide(value, &options(), &mut SequentialIds::default());
+    let from_text = policy.decide_json(&text, &options(), &mut SequentialIds::default());
+    assert_eq!(from_text, parsed);
+    assert_eq!(parsed.matched_rule_id.as_deref(), Some("tests"));
+}

@@ -8,7 +8,8 @@
 //!
 //! It accepts a subset of what the full parser accepts: text within the
 //! default [`JsonLimits`](super::JsonLimits) that the full parser would
-//! find canonical, with no escape in any string. It rejects everything
+//! find canonical, with no escape in any string and at most
+//! [`MAX_ENTRIES`] entries in any object or array. It rejects everything
 //! else without saying why; the caller then uses the full parser, which
 //! reads what this reader rejects and names any problem. So a document
 //! either reads the same both ways or is rejected here, which the tests
@@ -20,6 +21,12 @@ use super::canonical::{compare_utf16, is_canonical_number};
 use super::number::check_number_literal;
 use super::parse::{MAX_JSON_BYTES, MAX_JSON_DEPTH};
 use super::scan::plain_prefix;
+
+/// Most entries of one object or array that [`scan`] reads. Finding a key
+/// or an element walks the entries before it, so this bounds the cost of
+/// each step of a path. A larger container goes to the full parser, whose
+/// large objects have a hash index and whose arrays are indexed directly.
+const MAX_ENTRIES: u32 = 32;
 
 /// The type of a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -325,7 +332,7 @@ impl Scanner<'_> {
     fn count_entry(&mut self, node: u32) -> Option<()> {
         let container = self.nodes.get_mut(node as usize)?;
         container.len += 1;
-        Some(())
+        (container.len <= MAX_ENTRIES).then_some(())
     }
 
     #[inline(always)]
@@ -479,6 +486,19 @@ mod tests {
         }
     }
 
+    /// Returns true when `value` has an object or array of more than
+    /// [`MAX_ENTRIES`] entries.
+    fn has_large_container(value: &Value) -> bool {
+        let limit = MAX_ENTRIES as usize;
+        match value {
+            Value::Array(items) => items.len() > limit || items.iter().any(has_large_container),
+            Value::Object(map) => {
+                map.len() > limit || map.iter().any(|(_, item)| has_large_container(item))
+            }
+            _ => false,
+        }
+    }
+
     /// Checks that `text` reads the same here as in the full parser, or is
     /// rejected here, and returns whether it was read.
     fn agrees(text: &str) -> bool {
@@ -497,7 +517,8 @@ mod tests {
                 if let Ok(full) = full
                     && full.canonical_text().is_some()
                 {
-                    assert!(text.contains('\\'), "{text:?} was rejected");
+                    let outside = text.contains('\\') || has_large_container(full.value());
+                    assert!(outside, "{text:?} was rejected");
                 }
                 false
             }
@@ -595,6 +616,20 @@ mod tests {
     }
 
     #[test]
+    fn containers_over_the_entry_limit_are_rejected() {
+        let entries = |count: u32| (0..count).map(|index| format!("\"k{index:03}\":{index}"));
+        let elements = |count: u32| (0..count).map(|index| index.to_string());
+        let object = |count| format!("{{{}}}", entries(count).collect::<Vec<_>>().join(","));
+        let array = |count| format!("[{}]", elements(count).collect::<Vec<_>>().join(","));
+        assert!(agrees(&object(MAX_ENTRIES)));
+        assert!(agrees(&array(MAX_ENTRIES)));
+        assert!(!agrees(&object(MAX_ENTRIES + 1)));
+        assert!(!agrees(&array(MAX_ENTRIES + 1)));
+        let nested = format!("{{\"a\":{}}}", array(MAX_ENTRIES + 1));
+        assert!(!agrees(&nested));
+    }
+
+    #[test]
     fn navigates_objects_and_arrays() {
         let text = r#"{"a":[10,{"b":"x"},[]],"c":{"d":null},"e":"y"}"#;
         let mut scratch = Scratch::default();
@@ -617,7 +652,10 @@ mod tests {
 
     #[test]
     fn large_buffers_are_not_kept() {
-        let large = format!("[{}0]", "0,".repeat(MAX_KEPT_NODES));
+        // 32 arrays of 32 arrays of 5 numbers: 6,177 nodes.
+        let inner = format!("[{}]", ["0"; 5].join(","));
+        let middle = format!("[{}]", vec![inner; 32].join(","));
+        let large = format!("[{}]", vec![middle; 32].join(","));
         assert!(with_scan(&large, |tape| tape.is_some()));
         assert_eq!(SCRATCH.with(Cell::take).nodes.capacity(), 0);
         assert!(with_scan("[0,0]", |tape| tape.is_some()));
