@@ -4,7 +4,7 @@
 //! text that JavaScript reads with `JSON.parse`: the core writes numbers in
 //! ECMAScript form, so `JSON.parse` gives back the same doubles.
 
-use openleash_core::Action;
+use openleash_core::host::{self, HashFailure};
 use openleash_core::json::{self, Value};
 use wasm_bindgen::prelude::*;
 
@@ -27,17 +27,12 @@ pub fn parse_converted(text: &str) -> Result<Value, Failure> {
     json::parse(text).map_err(|problem| json_error(&problem, false))
 }
 
-/// Parses UTF-8 JSON written by `lib/convert.js`, which writes object keys
-/// in canonical order so that the core can hash the text as it is.
-fn parse_converted_bytes(bytes: &[u8]) -> Result<json::Parsed<'_>, Failure> {
-    json::parse_bytes_noting_canonical(bytes, &json::JsonLimits::default())
-        .map_err(|problem| json_error(&problem, false))
-}
-
-/// Writes the RFC 8785 canonical JSON of a value given as UTF-8 JSON.
+/// Writes the RFC 8785 canonical JSON of a value given as UTF-8 JSON from
+/// `lib/convert.js`, which writes canonical JSON already: the core then
+/// checks it and returns it as it is.
 #[wasm_bindgen(js_name = canonicalJson)]
 pub fn canonical_json(value_json: &[u8]) -> Result<String, JsValue> {
-    Ok(parse_converted_bytes(value_json)?.canonical_json())
+    Ok(host::canonical_json_of_bytes(value_json).map_err(|problem| json_error(&problem, false))?)
 }
 
 /// Validates and normalizes an action given as UTF-8 JSON and returns its
@@ -48,9 +43,10 @@ pub fn action_hash(action_json: &[u8]) -> Result<String, JsValue> {
 }
 
 fn action_hash_of(action_json: &[u8]) -> Result<String, Failure> {
-    let parsed = parse_converted_bytes(action_json)?;
-    let action = Action::from_parsed_json(parsed).map_err(|problem| action_error(&problem))?;
-    Ok(action.hash().to_owned())
+    host::action_hash_of_bytes(action_json).map_err(|failure| match failure {
+        HashFailure::Json(problem) => json_error(&problem, false),
+        HashFailure::Action(problem) => action_error(&problem),
+    })
 }
 
 /// Parses the caller's JSON text with the strict parser and returns it

@@ -4,8 +4,8 @@
 use napi::bindgen_prelude::{FromNapiValue, Uint8ArraySlice, Unknown};
 use napi::{Env, JsString, Result, ValueType};
 use napi_derive::napi;
-use openleash_core::Action;
-use openleash_core::json::{self, JsonError, JsonLimits};
+use openleash_core::host::{self, HashFailure};
+use openleash_core::json::{self, JsonError};
 
 use crate::convert::to_js;
 use crate::errors::{ErrorClass, action_error, error, guarded, type_error};
@@ -34,12 +34,8 @@ const _: () = assert!(MAX_JSON_BYTES as usize == json::MAX_JSON_BYTES);
 #[napi(ts_args_type = "value: unknown")]
 pub fn canonical_json(env: Env, value_json: Uint8ArraySlice, length: u32) -> Result<String> {
     guarded(&env, || {
-        let parsed = json::parse_bytes_noting_canonical(
-            json_prefix(&value_json, length),
-            &JsonLimits::default(),
-        )
-        .map_err(|problem| json_error(&env, &problem, false))?;
-        Ok(parsed.canonical_json())
+        host::canonical_json_of_bytes(json_prefix(&value_json, length))
+            .map_err(|problem| json_error(&env, &problem, false))
     })
 }
 
@@ -52,14 +48,12 @@ pub fn canonical_json(env: Env, value_json: Uint8ArraySlice, length: u32) -> Res
 #[napi(ts_args_type = "action: ActionRequest")]
 pub fn action_hash(env: Env, action_json: Uint8ArraySlice, length: u32) -> Result<String> {
     guarded(&env, || {
-        let parsed = json::parse_bytes_noting_canonical(
-            json_prefix(&action_json, length),
-            &JsonLimits::default(),
-        )
-        .map_err(|problem| json_error(&env, &problem, false))?;
-        let action =
-            Action::from_parsed_json(parsed).map_err(|problem| action_error(&env, &problem))?;
-        Ok(action.hash().to_owned())
+        host::action_hash_of_bytes(json_prefix(&action_json, length)).map_err(|failure| {
+            match failure {
+                HashFailure::Json(problem) => json_error(&env, &problem, false),
+                HashFailure::Action(problem) => action_error(&env, &problem),
+            }
+        })
     })
 }
 

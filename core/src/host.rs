@@ -7,9 +7,10 @@
 //! tokens and signed headers. Every binding therefore accepts and returns
 //! the same shapes with the same errors.
 
+use crate::action::{Action, ActionError, ActionView};
 use crate::authorizer::{Authorization, Owner};
 use crate::eval::{Decision, DecisionResult, Obligation, RuleTrace};
-use crate::json::{Map, Value, format_number};
+use crate::json::{JsonError, JsonLimits, Map, Value, format_number};
 use crate::keys::{Key, KeyError, KeyFile, PublicKey, SecretKey};
 use crate::request::{SignatureError, SignedHeaders};
 use crate::time::Timestamp;
@@ -17,6 +18,48 @@ use crate::token::{
     ApprovalParams, Expectations, Issued, OrgMembership, ProofParams, SessionParams, TokenError,
     TokenKind, VerifiedToken,
 };
+
+/// The reason [`action_hash_of_bytes`] found no hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HashFailure {
+    /// The bytes are not JSON the strict parser accepts.
+    Json(JsonError),
+    /// The JSON is not a valid action.
+    Action(ActionError),
+}
+
+/// Returns the action hash of action JSON given as UTF-8 bytes, such as a
+/// binding's converter writes: the hash [`Action::from_json`] computes.
+/// Canonical text of a valid action, as the JavaScript packages write it,
+/// is hashed without being parsed into a value.
+pub fn action_hash_of_bytes(bytes: &[u8]) -> Result<String, HashFailure> {
+    let limits = JsonLimits::default();
+    if let Ok(text) = crate::json::utf8(bytes, limits.max_bytes) {
+        let read =
+            crate::json::tape::with_scan(text, |tape| Some(ActionView::read(tape?)?.into_hash()));
+        if let Some(hash) = read {
+            return Ok(hash);
+        }
+    }
+    let parsed =
+        crate::json::parse_bytes_noting_canonical(bytes, &limits).map_err(HashFailure::Json)?;
+    let action = Action::from_parsed_json(parsed).map_err(HashFailure::Action)?;
+    Ok(action.hash().to_owned())
+}
+
+/// Returns the RFC 8785 canonical JSON of the value in JSON given as UTF-8
+/// bytes: the text itself when it already is canonical, else written anew.
+/// Canonical text without escapes is checked without being parsed into a
+/// value.
+pub fn canonical_json_of_bytes(bytes: &[u8]) -> Result<String, JsonError> {
+    let limits = JsonLimits::default();
+    if let Ok(text) = crate::json::utf8(bytes, limits.max_bytes)
+        && crate::json::tape::with_scan(text, |tape| tape.is_some())
+    {
+        return Ok(text.to_owned());
+    }
+    Ok(crate::json::parse_bytes_noting_canonical(bytes, &limits)?.canonical_json())
+}
 
 fn string(text: &str) -> Value {
     Value::String(text.to_owned())
@@ -688,6 +731,68 @@ pub fn signed_headers_from_value(value: &Value) -> Result<SignedHeaders, Signatu
 mod tests {
     use super::*;
     use crate::json;
+
+    const ACTION: &str = r#"{"action_id":"3b241101-e2bb-4255-8caf-4136c566a962","action_type":"purchase","payload":{"amount_minor":1999,"note":"NOTE"},"principal":{"agent_id":"agent"},"requested_at":"2025-03-01T12:00:00.000Z","subject":{"principal_id":"9c5b94b1-35ad-49bb-b118-8e8fc24abf80"}}"#;
+
+    #[test]
+    fn action_hashes_of_bytes_match_parsed_actions() {
+        let spellings = [
+            ACTION.replace("NOTE", "plain"),
+            ACTION.replace("NOTE", "with \\\"escapes\\\""),
+            ACTION.replace("NOTE", "plain").replace(',', ", "),
+            ACTION
+                .replace("NOTE", "plain")
+                .replace("\"agent\"", "\"agent\",\"extra\":1"),
+        ];
+        for text in &spellings {
+            let expected = Action::from_json(text).unwrap().hash().to_owned();
+            assert_eq!(
+                action_hash_of_bytes(text.as_bytes()),
+                Ok(expected),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn action_hash_errors_keep_their_kind() {
+        let code = |bytes: &[u8]| match action_hash_of_bytes(bytes) {
+            Err(HashFailure::Json(problem)) => problem.code(),
+            Err(HashFailure::Action(problem)) => problem.code(),
+            Ok(hash) => panic!("hashed as {hash}"),
+        };
+        assert_eq!(code(b"{"), "JSON_SYNTAX");
+        assert_eq!(code(b"\"\xff\""), "JSON_INVALID_UTF8");
+        assert_eq!(
+            code(&vec![b' '; json::MAX_JSON_BYTES + 1]),
+            "JSON_TOO_LARGE"
+        );
+        assert_eq!(code(b"{}"), "ACTION_MISSING_FIELD");
+        let invalid = ACTION.replace("3b241101", "zz");
+        assert!(matches!(
+            action_hash_of_bytes(invalid.as_bytes()),
+            Err(HashFailure::Action(problem)) if problem.code() == "ACTION_INVALID_UUID"
+        ));
+    }
+
+    #[test]
+    fn canonical_json_of_bytes_matches_the_writer() {
+        for text in [
+            "{\"a\":[1,2.5,\"x\"],\"b\":null}",
+            "{\"b\": null, \"a\": [1, 2.50, \"x\"]}",
+            "\"with \\\"escape\\\"\"",
+            "[1e21,-0]",
+        ] {
+            let expected = json::canonical_json(&json::parse(text).unwrap());
+            assert_eq!(
+                canonical_json_of_bytes(text.as_bytes()),
+                Ok(expected),
+                "{text}"
+            );
+        }
+        let problem = canonical_json_of_bytes(b"{\"a\":1,\"a\":2}").unwrap_err();
+        assert_eq!(problem.code(), "JSON_DUPLICATE_KEY");
+    }
 
     #[test]
     fn trace_codes_are_printable() {

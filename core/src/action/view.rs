@@ -72,6 +72,11 @@ impl<'a> ActionView<'a> {
         })
     }
 
+    /// Returns the action hash, consuming the view.
+    pub(crate) fn into_hash(self) -> String {
+        self.hash
+    }
+
     fn field(&self, key: &str) -> Option<TapeNode<'_, 'a>> {
         let at = (*self.fields.get(top_level_index(key)?)?)?;
         Some(TapeNode {
