@@ -49,8 +49,7 @@ pub fn action_hash_of_bytes(bytes: &[u8]) -> Result<String, HashFailure> {
 
 /// Returns the RFC 8785 canonical JSON of the value in JSON given as UTF-8
 /// bytes: the text itself when it already is canonical, else written anew.
-/// Canonical text without escapes is checked without being parsed into a
-/// value.
+/// Canonical text is checked without being parsed into a value.
 pub fn canonical_json_of_bytes(bytes: &[u8]) -> Result<String, JsonError> {
     let limits = JsonLimits::default();
     if let Ok(text) = crate::json::utf8(bytes, limits.max_bytes)
