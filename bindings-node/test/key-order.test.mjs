@@ -9,30 +9,13 @@ import { describe, test } from 'node:test';
 
 import { NOW, PURCHASE_POLICY, purchase } from './helpers/fixtures.mjs';
 import { importPackageFile, loadImplementation } from './helpers/node-adapter.mjs';
+import { referenceCanonicalJson as reference } from './helpers/canonical.mjs';
 import { sha256Hex } from './helpers/sha256.mjs';
 
 const openleash = await loadImplementation();
 const { actionHash, canonicalJson, Policy, MAX_JSON_BYTES, MAX_JSON_DEPTH } = openleash;
 const { toJsonBytes } = await importPackageFile('lib/convert.js');
 const policy = Policy.fromYaml(PURCHASE_POLICY);
-
-/**
- * RFC 8785 canonical JSON, written independently of the package: keys
- * sorted by UTF-16 code units (JavaScript's default sort), everything else
- * as JSON.stringify writes it.
- */
-function reference(value) {
-  if (Array.isArray(value)) {
-    return `[${value.map(reference).join(',')}]`;
-  }
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value)
-      .filter((key) => value[key] !== undefined)
-      .sort();
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${reference(value[key])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** Returns the text the converter writes for `value` in canonical order. */
 function written(value) {

@@ -3,7 +3,7 @@
 //! parsed action.
 //!
 //! `Policy::decide_json` takes that path for canonical text of a valid
-//! action with no unknown keys and no container of more than 32 entries;
+//! action with no unknown keys and no container of more than 32 entries.
 //! `Policy::decide` always parses. The actions here are random mixes of valid and invalid fields,
 //! and the policy reads every kind of field the rules can read.
 

@@ -759,9 +759,16 @@ mod tests {
         assert!(with_scan(&large, |tape| tape.is_some()));
         assert_eq!(SCRATCH.with(Cell::take).nodes.capacity(), 0);
         assert!(with_scan("[0,0]", |tape| tape.is_some()));
-        let kept = SCRATCH.with(Cell::take);
-        assert!(kept.nodes.capacity() >= 3);
-        assert!(kept.nodes.capacity() <= MAX_KEPT_NODES);
+        let reused = SCRATCH.with(Cell::take);
+        assert!(reused.nodes.capacity() >= 3);
+        assert!(reused.nodes.capacity() <= MAX_KEPT_NODES);
+
+        let escaped = format!("\"{}\"", "\\n".repeat(MAX_KEPT_DECODED_BYTES + 1));
+        assert!(with_scan(&escaped, |tape| tape.is_some()));
+        assert_eq!(SCRATCH.with(Cell::take).decoded.capacity(), 0);
+        assert!(with_scan("\"a\\nb\"", |tape| tape.is_some()));
+        let reused = SCRATCH.with(Cell::take);
+        assert_eq!(reused.decoded, "a\nb");
     }
 
     #[test]
