@@ -34,12 +34,10 @@ pub enum HashFailure {
 /// is hashed without being parsed into a value.
 pub fn action_hash_of_bytes(bytes: &[u8]) -> Result<String, HashFailure> {
     let limits = JsonLimits::default();
-    if let Ok(text) = crate::json::utf8(bytes, limits.max_bytes) {
-        let read =
-            crate::json::tape::with_scan(text, |tape| Some(ActionView::read(tape?)?.into_hash()));
-        if let Some(hash) = read {
-            return Ok(hash);
-        }
+    if let Ok(text) = crate::json::utf8(bytes, limits.max_bytes)
+        && let Some(hash) = ActionView::with_text(text, |view| view.into_hash())
+    {
+        return Ok(hash);
     }
     let parsed =
         crate::json::parse_bytes_noting_canonical(bytes, &limits).map_err(HashFailure::Json)?;

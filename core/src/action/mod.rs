@@ -105,26 +105,21 @@ impl Action {
             mut unknown,
         ) = read_top_level(&fields);
         let mut check = Check::default();
-        check.string("action_id", action_id, StringRule::Uuid, true);
-        check.string("action_type", action_type, StringRule::NonEmpty, true);
-        check.string("requested_at", requested_at, StringRule::Any, true);
+        check.fields([action_id, action_type, requested_at], &TOP_LEVEL_STRINGS);
         if let Some(principal) = check.object("principal", principal, false) {
-            let ([agent_id], extra) = read_fields(principal, PRINCIPAL_KEYS);
+            let (found, extra) = read_fields(principal, PRINCIPAL_KEYS);
             unknown += extra;
-            check.string("principal.agent_id", agent_id, StringRule::NonEmpty, true);
+            check.fields(found, &PRINCIPAL_FIELDS);
         }
         if let Some(subject) = check.object("subject", subject, false) {
-            let ([principal_id], extra) = read_fields(subject, SUBJECT_KEYS);
+            let (found, extra) = read_fields(subject, SUBJECT_KEYS);
             unknown += extra;
-            check.string("subject.principal_id", principal_id, StringRule::Uuid, true);
+            check.fields(found, &SUBJECT_FIELDS);
         }
         if let Some(party) = check.object("relying_party", relying_party, true) {
-            let ([rp_id, domain, trust_profile], extra) = read_fields(party, RELYING_PARTY_KEYS);
+            let (found, extra) = read_fields(party, RELYING_PARTY_KEYS);
             unknown += extra;
-            check.string("relying_party.rp_id", rp_id, StringRule::Uuid, false);
-            check.string("relying_party.domain", domain, StringRule::Any, false);
-            let rule = StringRule::TrustProfile;
-            check.string("relying_party.trust_profile", trust_profile, rule, false);
+            check.fields(found, &RELYING_PARTY_FIELDS);
         }
         check.issues.extend(match payload {
             Some(Value::Object(_)) => None,
@@ -467,6 +462,46 @@ const NESTED_KEYS: [(&str, &[&str]); 3] = [
     ("relying_party", &RELYING_PARTY_KEYS),
 ];
 
+/// A string field of an action: its path in messages, the rule its value
+/// follows, and whether the action must have it.
+#[derive(Clone, Copy)]
+struct Field {
+    path: &'static str,
+    rule: StringRule,
+    required: bool,
+}
+
+impl Field {
+    const fn new(path: &'static str, rule: StringRule, required: bool) -> Field {
+        Field {
+            path,
+            rule,
+            required,
+        }
+    }
+}
+
+/// `action_id`, `action_type` and `requested_at`, the first three of
+/// [`TOP_LEVEL_KEYS`].
+const TOP_LEVEL_STRINGS: [Field; 3] = [
+    Field::new("action_id", StringRule::Uuid, true),
+    Field::new("action_type", StringRule::NonEmpty, true),
+    Field::new("requested_at", StringRule::Any, true),
+];
+
+// The fields of the nested objects, in the order of their key lists.
+const PRINCIPAL_FIELDS: [Field; 1] = [Field::new("principal.agent_id", StringRule::NonEmpty, true)];
+const SUBJECT_FIELDS: [Field; 1] = [Field::new("subject.principal_id", StringRule::Uuid, true)];
+const RELYING_PARTY_FIELDS: [Field; 3] = [
+    Field::new("relying_party.rp_id", StringRule::Uuid, false),
+    Field::new("relying_party.domain", StringRule::Any, false),
+    Field::new(
+        "relying_party.trust_profile",
+        StringRule::TrustProfile,
+        false,
+    ),
+];
+
 const PRINCIPAL_KEYS: [&str; 1] = ["agent_id"];
 const SUBJECT_KEYS: [&str; 1] = ["principal_id"];
 const RELYING_PARTY_KEYS: [&str; 3] = ["rp_id", "domain", "trust_profile"];
@@ -496,6 +531,13 @@ struct Check {
 }
 
 impl Check {
+    /// Checks each of `found` against the field in the same position.
+    fn fields<const N: usize>(&mut self, found: [Option<&Value>; N], fields: &[Field; N]) {
+        for (value, field) in found.into_iter().zip(fields) {
+            self.string(field.path, value, field.rule, field.required);
+        }
+    }
+
     /// Checks the value `found` at `path` (dotted, such as
     /// `principal.agent_id`).
     fn string(&mut self, path: &str, found: Option<&Value>, rule: StringRule, required: bool) {

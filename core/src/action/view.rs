@@ -2,7 +2,8 @@
 
 use super::fields::{ActionFields, Found, Step, TapeNode, walk};
 use super::{
-    PRINCIPAL_KEYS, RELYING_PARTY_KEYS, SUBJECT_KEYS, StringRule, TOP_LEVEL_KEYS, top_level_index,
+    Field, PRINCIPAL_FIELDS, PRINCIPAL_KEYS, RELYING_PARTY_FIELDS, RELYING_PARTY_KEYS,
+    SUBJECT_FIELDS, SUBJECT_KEYS, TOP_LEVEL_KEYS, TOP_LEVEL_STRINGS, top_level_index,
 };
 use crate::json::tape::{At, Kind, Tape};
 use crate::policy::model::PathSegment;
@@ -20,18 +21,14 @@ pub(crate) struct ActionView<'a> {
     hash: String,
 }
 
-/// The rule and whether it is required, for each key of
-/// [`PRINCIPAL_KEYS`], [`SUBJECT_KEYS`] and [`RELYING_PARTY_KEYS`] in
-/// turn, as [`super::Action::from_value`] checks them.
-const PRINCIPAL_RULES: [(StringRule, bool); 1] = [(StringRule::NonEmpty, true)];
-const SUBJECT_RULES: [(StringRule, bool); 1] = [(StringRule::Uuid, true)];
-const RELYING_PARTY_RULES: [(StringRule, bool); 3] = [
-    (StringRule::Uuid, false),
-    (StringRule::Any, false),
-    (StringRule::TrustProfile, false),
-];
-
 impl<'a> ActionView<'a> {
+    /// Reads `text` into this thread's buffers and its action as a view, and
+    /// runs `body` with the view. Returns `None` without running `body` when
+    /// [`ActionView::read`] does not read the text.
+    pub(crate) fn with_text<T>(text: &str, body: impl FnOnce(ActionView<'_>) -> T) -> Option<T> {
+        crate::json::tape::with_scan(text, |tape| Some(body(ActionView::read(tape?)?)))
+    }
+
     /// Reads the action of `tape`. Returns `None` when it is not a valid
     /// action or has a key that normalizing would drop, so that the full
     /// path reports the problems or normalizes.
@@ -52,17 +49,14 @@ impl<'a> ActionView<'a> {
             relying_party,
             payload,
         ] = fields;
-        let string = |at: Option<At>, rule: StringRule| {
+        let strings = [action_id, action_type, requested_at];
+        let valid = strings.iter().zip(&TOP_LEVEL_STRINGS).all(|(at, field)| {
             at.and_then(|at| tape.str(at))
-                .is_some_and(|text| rule.accepts(text))
-        };
-        let valid = string(action_id, StringRule::Uuid)
-            && string(action_type, StringRule::NonEmpty)
-            && string(requested_at, StringRule::Any)
-            && known_object(&tape, principal?, &PRINCIPAL_KEYS, &PRINCIPAL_RULES)
-            && known_object(&tape, subject?, &SUBJECT_KEYS, &SUBJECT_RULES)
+                .is_some_and(|text| field.rule.accepts(text))
+        }) && known_object(&tape, principal?, &PRINCIPAL_KEYS, &PRINCIPAL_FIELDS)
+            && known_object(&tape, subject?, &SUBJECT_KEYS, &SUBJECT_FIELDS)
             && relying_party.is_none_or(|at| {
-                known_object(&tape, at, &RELYING_PARTY_KEYS, &RELYING_PARTY_RULES)
+                known_object(&tape, at, &RELYING_PARTY_KEYS, &RELYING_PARTY_FIELDS)
             })
             && tape.kind(payload?) == Some(Kind::Object);
         valid.then(|| ActionView {
@@ -97,8 +91,9 @@ impl<'a> ActionView<'a> {
 }
 
 /// Returns true when `at` is an object with no key but `keys`, each
-/// containing a string that passes its rule, and with every required key.
-fn known_object(tape: &Tape<'_>, at: At, keys: &[&str], rules: &[(StringRule, bool)]) -> bool {
+/// containing a string that passes the rule of its field in `fields`, and
+/// with every required field.
+fn known_object(tape: &Tape<'_>, at: At, keys: &[&str], fields: &[Field]) -> bool {
     if tape.kind(at) != Some(Kind::Object) {
         return false;
     }
@@ -107,18 +102,18 @@ fn known_object(tape: &Tape<'_>, at: At, keys: &[&str], rules: &[(StringRule, bo
         let Some(index) = keys.iter().position(|known| *known == key) else {
             return false;
         };
-        let Some((rule, _)) = rules.get(index) else {
+        let Some(field) = fields.get(index) else {
             return false;
         };
-        if !tape.str(value).is_some_and(|text| rule.accepts(text)) {
+        if !tape.str(value).is_some_and(|text| field.rule.accepts(text)) {
             return false;
         }
         seen |= 1 << index;
     }
-    rules
+    fields
         .iter()
         .enumerate()
-        .all(|(index, (_, required))| !required || seen & (1 << index) != 0)
+        .all(|(index, field)| !field.required || seen & (1 << index) != 0)
 }
 
 impl ActionFields for ActionView<'_> {

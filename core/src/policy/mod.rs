@@ -353,10 +353,7 @@ fn decide_json_guarded(
     // Canonical JSON of a valid action, as the JavaScript packages send it,
     // is evaluated where it lies. Anything else is parsed in full, which
     // normalizes the action or names its problems.
-    let read = crate::json::tape::with_scan(text, |tape| {
-        let view = ActionView::read(tape?)?;
-        Some(evaluate_guarded(rules, &view, options, ids))
-    });
+    let read = ActionView::with_text(text, |view| evaluate_guarded(rules, &view, options, ids));
     if let Some(decision) = read {
         return decision;
     }
